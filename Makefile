@@ -1,0 +1,68 @@
+# Pathfinder: `make run` serves the site, `make test` runs every test. Both install what is missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+HOST ?= 127.0.0.1
+USWDS := app/static/vendor/uswds
+
+# `make run DATABASE_URL=...` overrides the embedded SQLite default.
+ifdef DATABASE_URL
+export DATABASE_URL
+endif
+
+.PHONY: run test install dev-install assets lint format lock clean
+
+run: install assets
+	$(BIN)/pathfinder db upgrade
+	$(BIN)/pathfinder catalog load
+	$(BIN)/pathfinder samples load
+	$(BIN)/pathfinder serve --host $(HOST) --port $(PORT)
+
+test: dev-install assets
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+install: $(VENV)/.installed
+dev-install: $(VENV)/.dev-installed
+assets: $(USWDS)/.installed
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is required")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install -q -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.dev-installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+# USWDS comes from npm (package-lock.json pins it) and is copied into an ignored static folder.
+$(USWDS)/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "Node.js 18+ with npm is required (https://nodejs.org)"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf $(USWDS) && mkdir -p $(dir $(USWDS))
+	cp -R node_modules/@uswds/uswds/dist $(USWDS)
+	touch $@
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Refresh the constraints file after changing dependencies in pyproject.toml.
+lock: | $(BIN)/python
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install -q -e '.[dev]'
+	.lock-venv/bin/pip freeze --exclude-editable | grep -v '^-e ' > constraints.txt
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) node_modules $(USWDS) .pytest_cache .ruff_cache

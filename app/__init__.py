@@ -1,0 +1,35 @@
+"""Pathfinder's web application: `create_app(config)` composes the libraries into a site."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.config import load_config
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application from the environment, overridden by `config`."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(load_config(dict(config or {})))
+
+    hops = int(app.config["TRUSTED_PROXY_HOPS"])
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+
+    from app.extensions import csrf, init_database
+
+    init_database(app)
+    csrf.init_app(app)
+
+    from app.blueprints import register_blueprints
+    from app.errors import register_error_handlers
+    from app.templating import register_template_filters
+
+    register_blueprints(app)
+    register_template_filters(app)
+    register_error_handlers(app)
+    return app

@@ -1,0 +1,46 @@
+"""Sign-in sessions (Flask-Login) and the role check every staff, agency and program route uses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort
+from flask_login import LoginManager, current_user
+
+from app.models import Role, User
+
+login_manager = LoginManager()
+login_manager.login_view = "account.login"
+login_manager.login_message = "Please sign in to continue."
+login_manager.login_message_category = "info"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    from app.extensions import db_session
+
+    if not user_id.isdigit():
+        return None
+    user = db_session().get(User, int(user_id))
+    return user if user is not None and user.is_active else None
+
+
+def role_required(*roles: Role) -> Callable[[F], F]:
+    """Signed-in users holding one of `roles` (admins hold all); others get 401/403."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator

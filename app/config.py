@@ -1,0 +1,98 @@
+"""Configuration from the environment.
+
+Every setting can be overridden by an environment variable of the same name; `create_app`
+also accepts a mapping (tests use it). Production refuses to start without a real secret.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+DATA_DIR = PROJECT_ROOT / "data"
+
+
+def default_database_url() -> str:
+    """The embedded SQLite database used on a first run."""
+    return f"sqlite:///{INSTANCE_DIR / 'pathfinder.db'}"
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "development"
+    SECRET_KEY: str | None = None
+    DATABASE_URL = default_database_url()
+    DATA_DIR = str(DATA_DIR)
+    # Uploads: resumes are small documents; anything larger is refused before it is read.
+    MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    # Several instances behind a load balancer: trust one proxy hop for scheme and client IP.
+    TRUSTED_PROXY_HOPS = 0
+    SQL_ECHO = False
+
+    @classmethod
+    def from_env(cls) -> dict[str, object]:
+        """Class defaults overlaid with the environment variables of the same names."""
+        values: dict[str, object] = {key: getattr(cls, key) for key in dir(cls) if key.isupper()}
+        for key, default in list(values.items()):
+            raw = os.environ.get(key)
+            if raw is None:
+                continue
+            if isinstance(default, bool):
+                values[key] = raw.strip().lower() in {"1", "true", "yes", "on"}
+            elif isinstance(default, int) and not isinstance(default, bool):
+                values[key] = int(raw)
+            else:
+                values[key] = raw
+        return values
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    WTF_CSRF_ENABLED = False
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    TRUSTED_PROXY_HOPS = 1
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run safely."""
+
+
+def load_config(overrides: dict[str, object] | None = None) -> dict[str, object]:
+    """Resolve the settings: class defaults, then the environment, then explicit overrides."""
+    overrides = dict(overrides or {})
+    env_name = str(overrides.get("ENV_NAME") or os.environ.get("PATHFINDER_ENV", "development"))
+    if env_name not in CONFIGS:
+        raise ConfigError(f"PATHFINDER_ENV={env_name!r} is not one of {', '.join(sorted(CONFIGS))}")
+    values = CONFIGS[env_name].from_env()
+    values.update(overrides)
+    if not values.get("SECRET_KEY"):
+        if env_name == "production":
+            raise ConfigError("SECRET_KEY must be set in the environment in production")
+        # Development only: a per-process key, so sessions do not survive a restart.
+        values["SECRET_KEY"] = secrets.token_hex(32)
+    return values

@@ -1,0 +1,55 @@
+"""Accounts. Job seekers need none; staff, agency posters, program offices and admins do."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, TimestampMixin
+from app.models.catalog import _enum
+
+
+class Role(enum.StrEnum):
+    OPM_STAFF = "opm_staff"
+    AGENCY_POSTER = "agency_poster"
+    PROGRAM_OFFICE = "program_office"
+    ADMIN = "admin"
+
+
+class User(TimestampMixin, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)  # stored lower-case
+    password_hash: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(String(200))
+    organization: Mapped[str | None] = mapped_column(String(255))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id", ondelete="SET NULL"))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    last_login_at: Mapped[datetime | None] = mapped_column()
+
+    roles: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan")
+
+    # Flask-Login's user protocol, spelled out so the model needs no Flask import.
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    def has_role(self, *roles: Role) -> bool:
+        """Admins hold every role."""
+        held = {r.role for r in self.roles}
+        return Role.ADMIN in held or any(role in held for role in roles)
+
+
+class UserRole(Base):
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[Role] = mapped_column(_enum(Role, "user_role"), primary_key=True)

@@ -1,0 +1,1 @@
+"""Application services: the logic behind routes and commands, one module per concern."""

@@ -1,0 +1,1 @@
+"""Pathfinder's matcher: a plain library (no Flask) built on scikit-learn and rapidfuzz."""

@@ -1,0 +1,217 @@
+"""Shared fixtures.
+
+The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set (CI does
+both). The main test database is migrated once per run; each test runs inside a transaction
+that is rolled back (SAVEPOINT mode), so tests never see each other's data. Tests that need a
+whole database of their own (migrations, CLI) get a scratch one: a fresh SQLite file, or a
+fresh PostgreSQL schema.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from app import create_app, migrate
+from app.db import make_engine, normalise_url
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = REPO_ROOT / "data"
+
+
+def _backend(url: str) -> str:
+    return make_url(normalise_url(url)).get_backend_name()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            # A clean slate: the test database holds nothing anyone needs.
+            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+            conn.commit()
+    except Exception as exc:
+        pytest.exit(f"TEST_DATABASE_URL={url} is unreachable: {exc}", returncode=1)
+    finally:
+        engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    """The main test database: migrated, with the real catalog from data/ committed once."""
+    from app.catalog.loader import load_catalog_into
+    from app.db import session_scope
+
+    migrate.upgrade(database_url)
+    engine = make_engine(database_url)
+    with session_scope(sessionmaker(bind=engine)) as session:
+        engine.catalog_report = load_catalog_into(session, DATA_DIR)  # type: ignore[attr-defined]
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    with engine.connect() as conn:
+        outer = conn.begin()
+        yield conn
+        outer.rollback()
+
+
+@pytest.fixture
+def session_factory(connection: Connection) -> sessionmaker[Session]:
+    """Sessions whose commits become SAVEPOINTs inside the test's transaction."""
+    return sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+
+
+@pytest.fixture
+def db(session_factory: sessionmaker[Session]) -> Iterator[Session]:
+    session = session_factory()
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def catalog(engine: Engine, db: Session):
+    """The real reference catalog (loaded once per run); returns that first load's report."""
+    return engine.catalog_report  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def empty_db(scratch_database_url: str) -> Iterator[Session]:
+    """A session on a migrated database of the test's own, with no catalog loaded."""
+    migrate.upgrade(scratch_database_url)
+    scratch = make_engine(scratch_database_url)
+    session = sessionmaker(bind=scratch, expire_on_commit=False)()
+    yield session
+    session.close()
+    scratch.dispose()
+
+
+@pytest.fixture
+def app(database_url: str, engine: Engine, session_factory: sessionmaker[Session]):
+    from app.extensions import get_database
+
+    app = create_app({"ENV_NAME": "testing", "DATABASE_URL": database_url, "SECRET_KEY": "t"})
+    # Requests share the test's transaction, so fixtures' rows are visible and rolled back.
+    get_database(app).session_factory = session_factory
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def scratch_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """An empty database of the test's own, on the same backend as the suite."""
+    if _backend(database_url) == "sqlite":
+        yield f"sqlite:///{tmp_path / 'scratch.db'}"
+        return
+    schema = f"scratch_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(database_url)
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        conn.commit()
+    separator = "&" if "?" in database_url else "?"
+    yield f"{database_url}{separator}options={quote(f'-csearch_path={schema}')}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        conn.commit()
+    admin.dispose()
+
+
+def build_nice_workbook(path: Path, *, version: str = "v2.1.0", extra_role: bool = False) -> Path:
+    """A small workbook in the layout of NIST's NICE Framework Components file."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    roles = book.active
+    roles.title = f"{version} Work Roles + Categories"
+    roles.append(["Work Role", "Work Role Description", "Work Role ID", "OPM Code (Fed Use)",
+                  "Link to TKS List"])  # fmt: skip
+    roles.append(["PROTECTION and DEFENSE (PD) – Identifies, analyzes and mitigates threats."])
+    roles.append(["Defensive Cybersecurity", "Watches systems and networks for threats.",
+                  "PD-WRL-001", "511", "Click to view PD-WRL-001 TKS List"])  # fmt: skip
+    roles.append(["Digital Forensics", "Examines digital media after incidents.", "PD-WRL-002",
+                  "212", "Click to view PD-WRL-002 TKS List"])  # fmt: skip
+    if extra_role:
+        roles.append(["Example Future Role", "A role the reviewed catalog lacks.", "PD-WRL-099",
+                      "999", ""])  # fmt: skip
+    tks = book.create_sheet(f"{version} TKS Statements")
+    tks.append(["TKS ID", "TKS Description", "New for v2.1.0"])
+    statements = {
+        "T0001": "Analyze alerts from intrusion detection sensors",
+        "K0001": "Knowledge of network protocols",
+        "S0001": "Skill in reading packet captures",
+        "T0002": "Image storage media for examination",
+    }
+    for ident, statement in statements.items():
+        tks.append([ident, statement, "False"])
+    plan = {"PD-WRL-001": ["T0001", "K0001", "S0001"], "PD-WRL-002": ["T0002", "K0001"]}
+    if extra_role:
+        plan["PD-WRL-099"] = ["K0001"]
+    for role_id, ids in plan.items():
+        sheet = book.create_sheet(role_id)
+        sheet.append(["PROTECTION and DEFENSE (PD)", f"Role ({role_id})", "OPM Code: 511"])
+        sheet.append([])
+        sheet.append(["v2.1.0 TKS ID", "v2.1.0 TKS Description"])
+        for ident in ids:
+            sheet.append([ident, statements[ident]])
+    book.save(path)
+    return path
+
+
+@pytest.fixture
+def nice_workbook(tmp_path: Path) -> Path:
+    return build_nice_workbook(tmp_path / "nice.xlsx")
+
+
+def check_page_structure(html: str) -> None:
+    """What every page must have: lang, one h1, landmarks, a skip link, labelled inputs."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.html.get("lang") == "en"
+    assert len(soup.find_all("h1")) == 1, [h.get_text() for h in soup.find_all("h1")]
+    assert soup.find("main", id="main-content") is not None
+    assert soup.find("header") is not None and soup.find("footer") is not None
+    skip = soup.find("a", class_="usa-skipnav")
+    assert skip is not None and skip["href"] == "#main-content"
+    assert soup.find("section", class_="usa-banner") is not None
+    for field in soup.find_all(["input", "select", "textarea"]):
+        if field.get("type") in {"hidden", "submit", "button"}:
+            continue
+        labelled = field.get("aria-label") or (
+            field.get("id") and soup.find("label", attrs={"for": field["id"]})
+        )
+        assert labelled, f"unlabelled field {field}"
+    for img in soup.find_all("img"):
+        assert img.has_attr("alt"), f"image without alt: {img}"
+
+
+def login(client, db, email: str = "user@example.gov", roles: tuple[str, ...] = ("opm_staff",)):
+    from app.services.accounts import create_user
+
+    create_user(db, email, "Test User", "a long passphrase", list(roles))
+    db.commit()
+    response = client.post("/account/login", data={"email": email, "password": "a long passphrase"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response

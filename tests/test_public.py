@@ -1,0 +1,36 @@
+from .conftest import check_page_structure
+
+
+def test_home_routes_each_user_group_to_its_work(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    check_page_structure(html)
+    for href in ("/pathways/", "/staff/", "/agency/", "/funding/programs/"):
+        assert f'href="{href}"' in html
+
+
+def test_health_check_reaches_the_database(client):
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_unknown_page_is_a_404_in_the_site_layout(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    check_page_structure(html)
+    assert "We could not find that page." in html
+
+
+def test_an_unexpected_error_is_a_500_page_without_a_stack_trace(app, client):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    response = client.get("/boom")
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    assert "secret internals" not in html and "Traceback" not in html
+    check_page_structure(html)

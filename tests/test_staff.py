@@ -1,0 +1,22 @@
+from .conftest import check_page_structure, login
+
+
+def test_staff_workspace_requires_sign_in(client):
+    response = client.get("/staff/")
+    assert response.status_code == 302
+    assert "/account/login" in response.headers["Location"]
+
+
+def test_staff_workspace_is_refused_to_other_roles(client, db):
+    login(client, db, "po@example.gov", ("program_office",))
+    assert client.get("/staff/").status_code == 403
+
+
+def test_staff_see_catalog_counts_and_the_audit_log(client, db, catalog):
+    login(client, db)
+    response = client.get("/staff/")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    check_page_structure(html)
+    assert "Work roles: <strong>41</strong>" in html
+    assert "catalog.load" in html
