@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask
@@ -30,6 +31,12 @@ class Context:
             except ConfigError as exc:
                 raise click.ClickException(str(exc)) from None
         return self._app
+
+    @property
+    def session_factory(self):
+        from app.extensions import get_database
+
+        return get_database(self.app).session_factory
 
     @property
     def database_url(self) -> str:
@@ -195,15 +202,306 @@ def samples() -> None:
 @samples.command("load")
 @pass_ctx
 def samples_load(ctx: Context) -> None:
-    """Load every sample listing file in data/samples/ (none is an empty, valid state)."""
+    """Load every sample listing file in data/samples/, flagged as samples."""
     from app.services.samples import load_samples
 
-    with ctx.session() as session:
-        loaded = load_samples(session, Path(str(ctx.app.config["DATA_DIR"])) / "samples")
-    if not loaded:
+    with ctx.session():
+        pass  # checks the database is migrated
+    results = load_samples(ctx.session_factory, Path(str(ctx.app.config["DATA_DIR"])) / "samples")
+    if not results:
         click.echo("No sample listing files found.")
-    for name, summary in loaded.items():
-        click.echo(f"{name}: {summary}")
+    failed = False
+    for name, result in results.items():
+        click.echo(f"{name}: {result.summary()}")
+        failed = failed or result.error is not None
+    if results:
+        _classify_jobs(ctx)
+    if failed:
+        raise SystemExit(1)
+
+
+# --- listings ---------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument(
+    "source", type=click.Choice(["usajobs", "grantsgov", "grantsgov-xml", "simpler", "all"])
+)
+@click.option("--base-url", help="Point the source at another host (tests, mirrors).")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Only what was posted since this date (default: since the last successful run).",
+)
+@pass_ctx
+def scrape(ctx: Context, source: str, base_url: str | None, since: Any) -> None:
+    """Gather listings from SOURCE (or all), politely and incrementally."""
+    from app.services.scrape import SOURCES, ScrapeSettings, scrape_source
+
+    with ctx.session():
+        pass  # checks the database is migrated
+    settings = ScrapeSettings.from_config(ctx.app.config)
+    sources = SOURCES if source == "all" else (source,)
+    failed = False
+    for name in sources:
+        with _progress(f"{name}") as tick:
+            result = scrape_source(
+                ctx.session_factory,
+                name,
+                settings,
+                base_url=base_url,
+                since=since.date() if since else None,
+                on_record=lambda _record: tick(),
+            )
+        click.echo(result.summary())
+        for warning in result.warnings:
+            click.echo(f"  warning: {warning}")
+        failed = failed or result.error is not None
+    if any(name == "usajobs" for name in sources):
+        _classify_jobs(ctx)
+    if failed:
+        raise SystemExit(1)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--source",
+    "kind",
+    type=click.Choice(
+        ["usajobs", "grantsgov-search2", "grantsgov-fetch", "grantsgov-xml", "simpler"]
+    ),
+    help="The payload kind (detected from the content when omitted).",
+)
+@pass_ctx
+def ingest(ctx: Context, file: Path, kind: str | None) -> None:
+    """Store every record of a saved payload; a file it cannot read stores nothing."""
+    from app.services.scrape import ingest_file
+
+    with ctx.session():
+        pass  # checks the database is migrated
+    if not file.exists():
+        raise click.ClickException(f"{file} does not exist")
+    result = ingest_file(ctx.session_factory, file, kind)
+    if result.error:
+        message = result.error if file.name in result.error else f"{file.name}: {result.error}"
+        raise click.ClickException(message)
+    click.echo(f"{file.name}: {result.summary()}")
+    if result.source == "usajobs" and (result.counts.new or result.counts.updated):
+        _classify_jobs(ctx)
+
+
+@cli.command()
+@click.option("--kind", type=click.Choice(["jobs", "funding"]), required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list (the default).")
+@click.option("--all", "include_duplicates", is_flag=True, help="Include linked duplicates.")
+@pass_ctx
+def listings(ctx: Context, kind: str, as_json: bool, include_duplicates: bool) -> None:
+    """Print stored listings as normalised records."""
+    from app.services.listings import all_listings
+
+    with ctx.session() as session:
+        data = all_listings(session, kind, include_duplicates)
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=None if as_json else 1)
+    sys.stdout.write("\n")
+
+
+def _classify_jobs(ctx: Context) -> None:
+    """Classify new or changed open jobs into work roles (stored, shown to staff)."""
+    from app.services.matcher import classify_jobs, role_matcher
+
+    with ctx.session() as session:
+        try:
+            matcher = role_matcher(session, Path(str(ctx.app.config["MODEL_CACHE_DIR"])))
+        except LookupError:
+            click.echo("Jobs not classified yet: load the catalog first.")
+            return
+        report = classify_jobs(session, matcher)
+    if report.classified or report.skipped_staff:
+        click.echo(
+            f"Classified {report.classified} jobs into work roles"
+            + (
+                f" ({report.skipped_staff} kept their staff override)"
+                if report.skipped_staff
+                else ""
+            )
+            + "."
+        )
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[Any]:
+    """A progress counter on a terminal; silent when output is piped."""
+    if not sys.stderr.isatty():
+        yield lambda: None
+        return
+    count = 0
+
+    def tick() -> None:
+        nonlocal count
+        count += 1
+        if count % 25 == 0:
+            click.echo(f"\r{label}: {count} records", nl=False, err=True)
+
+    yield tick
+    click.echo(f"\r{label}: {count} records", err=True)
+
+
+# --- matching ---------------------------------------------------------------------------
+
+
+def _read_input(file: str) -> Any:
+    """A document from FILE or standard input ("-"), read the way uploads are."""
+    from matching.documents import DocumentError, read_document, read_text
+
+    try:
+        if file == "-":
+            return read_text(sys.stdin.read())
+        path = Path(file)
+        if not path.is_file():
+            raise click.ClickException(f"{file} does not exist")
+        return read_document(path.read_bytes(), filename=path.name)
+    except DocumentError as exc:
+        raise click.ClickException(f"{file}: {exc.message}") from None
+
+
+def _matcher(ctx: Context) -> Any:
+    from app.services.matcher import role_matcher
+
+    with ctx.session() as session:
+        try:
+            return role_matcher(session, Path(str(ctx.app.config["MODEL_CACHE_DIR"])))
+        except LookupError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@cli.command()
+@click.argument("file")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--all", "show_all", is_flag=True, help="Include negated or wished-for mentions.")
+@pass_ctx
+def skills(ctx: Context, file: str, as_json: bool, show_all: bool) -> None:
+    """The catalog skills found in FILE (PDF, DOCX, HTML, text, or - for stdin)."""
+    document = _read_input(file)
+    mentions = _matcher(ctx).extract(document.text)
+    rows = [
+        {
+            "skill_id": m.skill_id,
+            "name": m.name,
+            "start": m.start,
+            "end": m.end,
+            "text": m.text,
+            **({"credited": m.credited, "reason": m.reason} if show_all else {}),
+        }
+        for m in mentions
+        if show_all or m.credited
+    ]
+    if as_json:
+        json.dump(rows, sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return
+    for warning in document.warnings:
+        click.echo(f"Note: {warning}")
+    for row in rows:
+        click.echo(f"{row['start']:>6}-{row['end']:<6} {row['name']}  ({row['text']})")
+
+
+@cli.group()
+def match() -> None:
+    """Rank work roles, open jobs or funding for a document or profile."""
+
+
+def _role_rows(matches: list[Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": m.id,
+            "name": m.name,
+            "opm_code": m.opm_code,
+            "score": m.score,
+            "matched": m.matched,
+            "missing": m.missing,
+            "certifications": m.certifications,
+        }
+        for m in matches
+    ]
+
+
+@match.command("roles")
+@click.argument("file", required=False)
+@click.option("--top", "top_k", default=5, show_default=True, type=click.IntRange(1, 41))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option(
+    "--batch",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help='JSON lines {"id": ..., "text": ...}; one JSON line out per line in.',
+)
+@pass_ctx
+def match_roles(
+    ctx: Context, file: str | None, top_k: int, as_json: bool, batch: Path | None
+) -> None:
+    """The work roles that fit FILE (or every line of --batch), best first, explained."""
+    from matching.roles import MATCH_THRESHOLD
+
+    if (file is None) == (batch is None):
+        raise click.UsageError("give either FILE or --batch IN.jsonl")
+    matcher = _matcher(ctx)
+    if batch is not None:
+        _match_batch(matcher, batch, top_k, MATCH_THRESHOLD)
+        return
+    document = _read_input(str(file))
+    matches = matcher.rank(document.text, top_k=top_k)
+    if as_json:
+        json.dump(
+            {"roles": _role_rows(matches), "threshold": MATCH_THRESHOLD,
+             "warnings": list(document.warnings)},
+            sys.stdout,
+            ensure_ascii=False,
+        )  # fmt: skip
+        sys.stdout.write("\n")
+        return
+    for warning in document.warnings:
+        click.echo(f"Note: {warning}")
+    if not any(m.score >= MATCH_THRESHOLD for m in matches):
+        click.echo(f"No confident match (no role reaches {MATCH_THRESHOLD:g}).")
+    for m in matches:
+        flag = "match" if m.score >= MATCH_THRESHOLD else "     "
+        click.echo(f"{m.score:5.1f} {flag} {m.id} {m.name} (OPM {m.opm_code or 'TBD'})")
+        if m.matched:
+            click.echo("        has: " + ", ".join(s["name"] for s in m.matched[:8]))
+        if m.missing:
+            click.echo("    missing: " + ", ".join(s["name"] for s in m.missing[:8]))
+
+
+def _match_batch(matcher: Any, batch: Path, top_k: int, threshold: float) -> None:
+    """Stream JSON lines: a bad line gets an error line, the rest still run."""
+    chunk: list[tuple[Any, str]] = []
+
+    def flush() -> None:
+        results = matcher.rank_many([text for _, text in chunk], top_k=top_k)
+        for (ident, _), matches in zip(chunk, results, strict=True):
+            out = {"id": ident, "roles": _role_rows(matches), "threshold": threshold}
+            sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+        chunk.clear()
+
+    with batch.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                text = item["text"]
+                if not isinstance(text, str):
+                    raise TypeError
+            except (json.JSONDecodeError, KeyError, TypeError):
+                flush()
+                error = {"line": number, "error": 'expected {"id": ..., "text": "..."}'}
+                sys.stdout.write(json.dumps(error) + "\n")
+                continue
+            chunk.append((item.get("id"), text))
+            if len(chunk) >= 256:
+                flush()
+    if chunk:
+        flush()
 
 
 # --- accounts ---------------------------------------------------------------------------

@@ -27,6 +27,8 @@ class Config:
     SECRET_KEY: str | None = None
     DATABASE_URL = default_database_url()
     DATA_DIR = str(DATA_DIR)
+    # Fitted matcher models, shared by processes on one host (a read-only disk just refits).
+    MODEL_CACHE_DIR = str(INSTANCE_DIR / "cache")
     # Uploads: resumes are small documents; anything larger is refused before it is read.
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
     WTF_CSRF_ENABLED = True
@@ -37,6 +39,11 @@ class Config:
     # Several instances behind a load balancer: trust one proxy hop for scheme and client IP.
     TRUSTED_PROXY_HOPS = 0
     SQL_ECHO = False
+    # Data sources: keys and the contact named in the scrapers' User-Agent.
+    USAJOBS_API_KEY = ""
+    USAJOBS_EMAIL = ""
+    SIMPLER_API_KEY = ""
+    SCRAPER_CONTACT = ""
 
     @classmethod
     def from_env(cls) -> dict[str, object]:

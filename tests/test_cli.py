@@ -12,13 +12,22 @@ from .conftest import DATA_DIR
 
 
 @pytest.fixture
-def run(scratch_database_url):
+def run(scratch_database_url, tmp_path):
     runner = CliRunner()
+    env = {"DATABASE_URL": scratch_database_url, "MODEL_CACHE_DIR": str(tmp_path / "models")}
 
-    def invoke(*args: str):
-        return runner.invoke(cli, list(args), env={"DATABASE_URL": scratch_database_url})
+    def invoke(*args: str, input: str | None = None):
+        return runner.invoke(cli, list(args), env=env, input=input)
 
     return invoke
+
+
+@pytest.fixture
+def loaded(run):
+    """A migrated scratch database with the catalog loaded."""
+    assert run("db", "upgrade").exit_code == 0
+    assert run("catalog", "load").exit_code == 0
+    return run
 
 
 def test_db_upgrade_then_catalog_load_then_export(run):
@@ -89,12 +98,6 @@ def test_import_nice_rejects_another_layout(run, tmp_path):
     assert "not a readable .xlsx" in result.output
 
 
-def test_samples_load_with_no_sample_files_is_fine(run, monkeypatch, tmp_path):
-    assert run("db", "upgrade").exit_code == 0
-    result = run("samples", "load")
-    assert result.exit_code == 0, result.output
-
-
 def test_users_create_hashes_the_password(run):
     assert run("db", "upgrade").exit_code == 0
     runner_result = run(
@@ -103,3 +106,132 @@ def test_users_create_hashes_the_password(run):
     )  # fmt: skip
     assert runner_result.exit_code == 0, runner_result.output
     assert "staff@opm.example.gov" in runner_result.output
+
+
+def test_ingest_then_listings_then_ingest_again_changes_nothing(run):
+    from .scraper_helpers import fixture_path
+
+    assert run("db", "upgrade").exit_code == 0
+    path = str(fixture_path("usajobs", "search_page.json"))
+    first = run("ingest", path)
+    assert first.exit_code == 0, first.output
+    assert "3 new, 0 updated, 0 unchanged, 0 closed, 0 failed" in first.output
+    again = run("ingest", path)
+    assert "0 new, 0 updated, 3 unchanged" in again.output
+
+    listed = json.loads(run("listings", "--kind", "jobs", "--json").output)
+    assert len(listed) == 3
+    required = {
+        "source", "source_id", "title", "organization", "department", "series", "pay_plan",
+        "grade_low", "grade_high", "salary_min", "salary_max", "salary_interval", "locations",
+        "remote", "telework", "clearance", "hiring_paths", "open_date", "close_date", "url",
+        "summary", "status",
+    }  # fmt: skip
+    assert required <= set(listed[0])
+    assert listed[0]["url"].startswith("https://www.usajobs.gov/job/")
+
+
+def test_ingest_funding_payloads_and_list_them(run):
+    from .scraper_helpers import fixture_path
+
+    assert run("db", "upgrade").exit_code == 0
+    result = run(
+        "ingest", str(fixture_path("grantsgov", "extract.xml")), "--source", "grantsgov-xml"
+    )
+    assert result.exit_code == 0, result.output
+    listed = json.loads(run("listings", "--kind", "funding", "--json").output)
+    required = {
+        "source", "source_id", "number", "title", "agency_code", "agency",
+        "assistance_listings", "status", "open_date", "close_date", "award_ceiling",
+        "award_floor", "total_funding", "eligible_applicants", "categories", "url",
+        "description",
+    }  # fmt: skip
+    assert listed and required <= set(listed[0])
+    assert all("<" not in (item["description"] or "") for item in listed)
+
+
+def test_ingest_of_a_broken_file_stores_nothing_and_exits_non_zero(run, tmp_path):
+    assert run("db", "upgrade").exit_code == 0
+    broken = tmp_path / "search.json"
+    broken.write_text('{"SearchResult": {"SearchResultItems": [{"MatchedObjectId": "1"')
+    result = run("ingest", str(broken))
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1 and "truncated or invalid JSON" in result.output
+    assert json.loads(run("listings", "--kind", "jobs", "--json").output) == []
+
+
+def test_samples_load_is_idempotent(run):
+    assert run("db", "upgrade").exit_code == 0
+    assert run("catalog", "load").exit_code == 0
+    first = run("samples", "load")
+    assert first.exit_code == 0, first.output
+    assert "usajobs_cyber_jobs.json: usajobs: 64 new" in first.output
+    second = run("samples", "load")
+    assert " 0 new, 0 updated" in second.output and "new, 0 updated" in second.output
+    jobs = json.loads(run("listings", "--kind", "jobs", "--json").output)
+    assert len(jobs) >= 60 and all(job["is_sample"] for job in jobs)
+    funding = json.loads(run("listings", "--kind", "funding", "--json").output)
+    assert len(funding) >= 30
+
+
+def test_scrape_without_keys_reports_per_source_and_fails(run):
+    assert run("db", "upgrade").exit_code == 0
+    result = run("scrape", "usajobs")
+    assert result.exit_code == 1
+    assert "usajobs: 0 new, 0 updated, 0 unchanged, 0 closed, 1 failed" in result.output
+    assert "USAJOBS_API_KEY" in result.output
+
+
+SOC_RESUME = (
+    "Security operations analyst, 5 years. Monitored Splunk SIEM alerts, triaged phishing and "
+    "malware incidents, tuned Suricata rules and hunted threats with CrowdStrike Falcon. "
+    "No experience with Kubernetes. CompTIA Security+."
+)
+
+
+def test_skills_json_gives_spans_into_the_extracted_text(loaded, tmp_path):
+    path = tmp_path / "resume.txt"
+    path.write_text(SOC_RESUME)
+    result = loaded("skills", str(path), "--json")
+    assert result.exit_code == 0, result.output
+    skills = json.loads(result.output)
+    names = {s["name"] for s in skills}
+    assert "Splunk" in names and not any("Kubernetes" in n for n in names)
+    for s in skills:
+        assert SOC_RESUME[s["start"] : s["end"]] == s["text"]
+        assert {"skill_id", "name", "start", "end", "text"} <= set(s)
+
+
+def test_match_roles_from_stdin_as_json(loaded):
+    result = loaded("match", "roles", "-", "--top", "3", "--json", input=SOC_RESUME)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert len(data["roles"]) == 3 and 0 < data["threshold"] < 100
+    top = data["roles"][0]
+    assert top["id"] in {"PD-WRL-001", "PD-WRL-003", "PD-WRL-006"}
+    assert top["score"] >= data["threshold"]
+    assert {"id", "name", "opm_code", "score", "matched", "missing"} <= set(top)
+
+
+def test_match_roles_batch_gives_one_line_per_input_line(loaded, tmp_path):
+    batch = tmp_path / "in.jsonl"
+    lines = [
+        {"id": "soc", "text": SOC_RESUME},
+        {"id": "nurse", "text": "Registered nurse, ICU, charting in Epic, BLS and ACLS."},
+    ]
+    batch.write_text("\n".join(json.dumps(x) for x in lines) + "\nnot json\n")
+    result = loaded("match", "roles", "--batch", str(batch), "--top", "2")
+    assert result.exit_code == 0, result.output
+    out = [json.loads(line) for line in result.output.splitlines()]
+    assert [o.get("id") for o in out[:2]] == ["soc", "nurse"]
+    assert out[0]["roles"][0]["score"] >= out[0]["threshold"]
+    assert all(r["score"] < out[1]["threshold"] for r in out[1]["roles"])
+    assert out[2] == {"line": 3, "error": 'expected {"id": ..., "text": "..."}'}
+
+
+def test_match_roles_rejects_an_unreadable_file_plainly(loaded, tmp_path):
+    path = tmp_path / "resume.pdf"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 100)
+    result = loaded("match", "roles", str(path))
+    assert result.exit_code == 1
+    assert "PNG" in result.output and "Traceback" not in result.output

@@ -20,3 +20,18 @@ def test_staff_see_catalog_counts_and_the_audit_log(client, db, catalog):
     check_page_structure(html)
     assert "Work roles: <strong>41</strong>" in html
     assert "catalog.load" in html
+
+
+def test_staff_see_recorded_runs_with_their_errors(client, db, session_factory):
+    from app.services.ingest import execute_run
+    from scrapers.errors import PayloadError
+
+    def broken():
+        raise PayloadError("search2 said: backend not available")
+        yield  # pragma: no cover
+
+    execute_run(session_factory, "grantsgov", broken, kind="scrape")
+    login(client, db)
+    html = client.get("/staff/").get_data(as_text=True)
+    assert "grantsgov" in html and "Failed" in html
+    assert "backend not available" in html

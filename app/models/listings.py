@@ -97,6 +97,8 @@ class JobListing(ListingMixin, Base):
         ForeignKey("job_listings.id", ondelete="SET NULL")
     )
     posted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The content hash the stored role classification was computed from.
+    classified_hash: Mapped[str | None] = mapped_column(String(64))
 
     classifications: Mapped[list[JobRoleClassification]] = relationship(
         back_populates="job", cascade="all, delete-orphan", order_by="JobRoleClassification.rank"

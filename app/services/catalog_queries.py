@@ -15,6 +15,7 @@ from app.models import (
     HiringPathway,
     NiceImport,
     PathwayStatus,
+    ScrapeRun,
     Skill,
     TksStatement,
     WorkRole,
@@ -139,4 +140,5 @@ def catalog_overview(session: Session) -> dict[str, object]:
         },
         "last_import": session.scalar(select(NiceImport).order_by(NiceImport.id.desc()).limit(1)),
         "audit": session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(50)).all(),
+        "runs": session.scalars(select(ScrapeRun).order_by(ScrapeRun.id.desc()).limit(30)).all(),
     }

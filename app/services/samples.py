@@ -1,26 +1,44 @@
-"""Sample listings shipped in data/samples/ so a first run has something to show."""
+"""Sample listings shipped in data/samples/ so a first run has something to show.
+
+They are Pathfinder's own invented listings in the real payload formats, dated as of
+SAMPLES_DATED. Loading shifts their dates forward by the days since then, so a first run
+always shows upcoming deadlines; on the same day, a second load changes nothing.
+"""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.services.ingest import RunResult, close_expired
+from app.services.scrape import ingest_file
+
+SAMPLES_DATED = date(2026, 11, 22)
+SAMPLE_SUFFIXES = {".json", ".xml", ".zip"}
 
 
 def sample_files(directory: Path) -> list[Path]:
     """The sample payload files, in a stable order."""
     if not directory.is_dir():
         return []
-    return sorted(p for p in directory.iterdir() if p.is_file() and not p.name.startswith("."))
+    return sorted(
+        p for p in directory.iterdir() if p.is_file() and p.suffix.lower() in SAMPLE_SUFFIXES
+    )
 
 
-def load_samples(session: Session, directory: Path) -> dict[str, str]:
-    """Load every sample file; returns a one-line summary per file.
-
-    The ingestion pipeline that reads USAJOBS and Grants.gov payloads arrives with the
-    scrapers; until then there are no sample files and this loads nothing.
-    """
-    files = sample_files(directory)
-    if files:
-        raise NotImplementedError("sample ingestion arrives with the scrapers")
-    return {}
+def load_samples(
+    factory: sessionmaker[Session], directory: Path, today: date | None = None
+) -> dict[str, RunResult]:
+    """Ingest every sample file, flagged as samples; returns each file's run result."""
+    today = today or date.today()
+    shift = max(0, (today - SAMPLES_DATED).days)
+    results = {
+        path.name: ingest_file(factory, path, today=SAMPLES_DATED, is_sample=True, shift_days=shift)
+        for path in sample_files(directory)
+    }
+    with factory() as session:
+        close_expired(session, today)
+        session.commit()
+    return results

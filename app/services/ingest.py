@@ -1,0 +1,399 @@
+"""Storing normalised records: idempotent upserts, run records, closing and linking.
+
+One code path serves `pathfinder scrape` and `pathfinder ingest`: records flow through
+`Ingestor.store`, inside a run that is recorded for staff. A scrape commits in batches (a
+failure keeps what earlier batches stored, all of it complete records); an ingest of a file
+commits once at the end, so a file that cannot be read stores nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import insert, select, text, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.models import (
+    FundingOpportunity,
+    JobListing,
+    JobStatus,
+    RunStatus,
+    ScrapeRun,
+    utcnow,
+)
+from scrapers.errors import ScraperError
+from scrapers.records import FundingRecord, JobRecord
+
+log = logging.getLogger(__name__)
+
+Record = JobRecord | FundingRecord
+JOB_FIELDS = (
+    "title", "organization", "department", "agency_code", "announcement_number", "series",
+    "pay_plan", "grade_low", "grade_high", "salary_min", "salary_max", "salary_interval",
+    "locations", "remote", "telework", "clearance", "hiring_paths", "open_date", "close_date",
+    "url", "summary", "body", "status",
+)  # fmt: skip
+FUNDING_FIELDS = (
+    "title", "number", "agency_code", "agency", "assistance_listings", "status", "open_date",
+    "close_date", "close_date_note", "archive_date", "award_ceiling", "award_floor",
+    "total_funding", "expected_awards", "eligible_applicants", "eligibility_note", "categories",
+    "funding_instruments", "cost_sharing", "url", "description",
+)  # fmt: skip
+
+
+CLOSED_STATUSES = frozenset({"closed", "archived"})
+
+
+@dataclass
+class RunCounts:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    closed: int = 0
+    failed: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.closed} closed, {self.failed} failed"
+        )
+
+
+@dataclass
+class RunResult:
+    source: str
+    run_id: int
+    status: RunStatus
+    counts: RunCounts
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        line = f"{self.source}: {self.counts.summary()}"
+        if self.error:
+            line += f" - FAILED: {self.error}"
+        return line
+
+
+def _norm(text: str | None) -> str:
+    return re.sub(r"\s+", " ", (text or "").casefold()).strip()
+
+
+def job_fingerprint(record: JobRecord) -> str:
+    """The same opening posted twice (e.g. public and status-only) shares these facts.
+
+    Summaries differ between the two announcements (each says who may apply), so text is
+    left out; title, organisation, places, series, grades and dates are not.
+    """
+    parts = [
+        _norm(record.title),
+        _norm(record.organization),
+        "|".join(sorted(_norm(loc) for loc in record.locations)),
+        "|".join(sorted(record.series)),
+        str(record.grade_low),
+        str(record.grade_high),
+        str(record.open_date),
+        str(record.close_date),
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def funding_fingerprint(record: FundingRecord) -> str | None:
+    """Grants.gov and simpler.grants.gov share the legacy id and the opportunity number."""
+    if record.legacy_id:
+        return f"gg:{record.legacy_id}"
+    if record.number:
+        return f"num:{_norm(record.number)}"
+    return None
+
+
+def _values(record: Record, names: Iterable[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name in names:
+        value = getattr(record, name)
+        values[name] = list(value) if isinstance(value, tuple) else value
+    return values
+
+
+class Ingestor:
+    """Upserts records into the session, a batch at a time; the caller owns transactions.
+
+    A batch costs one light query to find existing rows, one bulk INSERT, one bulk UPDATE
+    and one query to link duplicates, whatever its size, and never loads whole rows: that
+    is what keeps 100,000 upserts within a minute.
+    """
+
+    def __init__(self, session: Session, *, is_sample: bool = False, now: datetime | None = None):
+        self.session = session
+        self.is_sample = is_sample
+        self.now = now or utcnow()
+        self.counts = RunCounts()
+        self.seen: dict[str, set[str]] = {}
+        self._analyzed_at = 1000
+
+    def store(self, record: Record) -> str:
+        """Insert or update one record; returns "new", "updated" or "unchanged"."""
+        return self.store_batch([record])[0]
+
+    def store_batch(self, records: list[Record]) -> list[str]:
+        """Insert or update records; returns each one's outcome, in order."""
+        jobs = [r for r in records if isinstance(r, JobRecord)]
+        if jobs and len(jobs) != len(records):
+            outcomes = dict(zip(map(id, jobs), self._store_kind(jobs), strict=True))
+            funding = [r for r in records if not isinstance(r, JobRecord)]
+            outcomes.update(zip(map(id, funding), self._store_kind(funding), strict=True))
+            return [outcomes[id(r)] for r in records]
+        return self._store_kind(records)
+
+    def _store_kind(self, records: list[Record]) -> list[str]:
+        if not records:
+            return []
+        is_job = isinstance(records[0], JobRecord)
+        model: Any = JobListing if is_job else FundingOpportunity
+        fields = JOB_FIELDS if is_job else FUNDING_FIELDS
+        existing: dict[tuple[str, str], Any] = {}
+        for source in {r.source for r in records}:
+            ids = [r.source_id for r in records if r.source == source]
+            for row in self.session.execute(
+                select(
+                    model.id, model.source, model.source_id, model.content_hash,
+                    model.is_sample, model.last_seen_at, model.status,
+                ).where(model.source == source, model.source_id.in_(ids))
+            ):  # fmt: skip
+                existing[(row.source, row.source_id)] = row
+
+        inserts: dict[tuple[str, str], dict[str, Any]] = {}
+        updates: dict[int, dict[str, Any]] = {}
+        seen_today: list[int] = []
+        outcomes: list[str] = []
+        fingerprints: set[str] = set()
+        for record in records:
+            key = (record.source, record.source_id)
+            self.seen.setdefault(record.source, set()).add(record.source_id)
+            values = _values(record, fields)
+            values["fingerprint"] = (
+                job_fingerprint(record) if is_job else funding_fingerprint(record)  # type: ignore[arg-type]
+            )
+            values.update(content_hash=record.content_hash(), raw=record.raw)
+            closed = values["status"] in CLOSED_STATUSES
+            row = existing.get(key)
+            if key in inserts:  # the same record twice in one batch: the later one wins
+                inserts[key].update(values, closed_at=self.now if closed else None)
+                outcomes.append("unchanged")
+                self.counts.unchanged += 1
+                continue
+            if row is None:
+                inserts[key] = {
+                    "source": record.source,
+                    "source_id": record.source_id,
+                    "is_sample": self.is_sample,
+                    "first_seen_at": self.now,
+                    "last_seen_at": self.now,
+                    "closed_at": self.now if closed else None,
+                    **values,
+                }
+                outcomes.append("new")
+                self.counts.new += 1
+            elif row.content_hash == values["content_hash"] and row.is_sample == self.is_sample:
+                # Bookkeeping only once a day, so a repeated run leaves rows untouched.
+                if row.last_seen_at.date() < self.now.date():
+                    seen_today.append(row.id)
+                outcomes.append("unchanged")
+                self.counts.unchanged += 1
+                continue
+            else:
+                was_open = str(row.status) not in CLOSED_STATUSES
+                change = {"id": row.id, "is_sample": self.is_sample, "last_seen_at": self.now}
+                change.update(values)
+                if was_open and closed:
+                    change["closed_at"] = self.now
+                    self.counts.closed += 1
+                elif not closed:
+                    change["closed_at"] = None
+                updates[row.id] = change
+                outcomes.append("updated")
+                self.counts.updated += 1
+            if values["fingerprint"]:
+                fingerprints.add(values["fingerprint"])
+
+        if inserts:
+            # A Core executemany: SQLAlchemy batches it into multi-row VALUES pages itself.
+            self.session.connection().execute(insert(model.__table__), list(inserts.values()))
+            self._refresh_statistics(model)
+        if updates:
+            self.session.execute(update(model), list(updates.values()))
+        if seen_today:
+            self.session.execute(
+                update(model).where(model.id.in_(seen_today)).values(last_seen_at=self.now)
+            )
+        self._link_duplicates(model, fingerprints)
+        return outcomes
+
+    def _refresh_statistics(self, model: Any) -> None:
+        """Keep PostgreSQL's planner informed while a big load grows a table.
+
+        A table filled within one transaction has no statistics, so the planner keeps
+        choosing sequential scans for the per-batch lookups and a large first load turns
+        quadratic. ANALYZE at each doubling costs a handful of quick scans in all.
+        """
+        if self.counts.new < self._analyzed_at:
+            return
+        self._analyzed_at *= 2
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(text(f"ANALYZE {model.__tablename__}"))
+
+    def _link_duplicates(self, model: Any, fingerprints: set[str]) -> None:
+        """Within each fingerprint, one canonical record; the others point at it.
+
+        The earliest record is canonical, except that a Grants.gov record is preferred over
+        a simpler.grants.gov copy of the same opportunity whenever both exist.
+        """
+        if not fingerprints:
+            return
+        groups: dict[str, list[Any]] = {}
+        for row in self.session.execute(
+            select(model.id, model.source, model.fingerprint, model.duplicate_of_id)
+            .where(model.fingerprint.in_(fingerprints))
+            .order_by(model.id)
+        ):
+            groups.setdefault(row.fingerprint, []).append(row)
+        changes: list[dict[str, Any]] = []
+        for rows in groups.values():
+            if model is FundingOpportunity:
+                rows.sort(key=lambda r: (r.source != "grantsgov", r.id))
+            canonical = rows[0]
+            if canonical.duplicate_of_id is not None:
+                changes.append({"id": canonical.id, "duplicate_of_id": None})
+            for row in rows[1:]:
+                if row.duplicate_of_id != canonical.id:
+                    changes.append({"id": row.id, "duplicate_of_id": canonical.id})
+        if changes:
+            self.session.execute(update(model), changes)
+
+    def close_missing_jobs(self, source: str) -> int:
+        """After a full sweep: open jobs of `source` that the sweep did not see are closed."""
+        seen = self.seen.get(source, set())
+        missing = [
+            row.id
+            for row in self.session.execute(
+                select(JobListing.id, JobListing.source_id).where(
+                    JobListing.source == source, JobListing.status == JobStatus.OPEN
+                )
+            )
+            if row.source_id not in seen
+        ]
+        for start in range(0, len(missing), 1000):
+            self.session.execute(
+                update(JobListing)
+                .where(JobListing.id.in_(missing[start : start + 1000]))
+                .values(status=JobStatus.CLOSED, closed_at=self.now)
+            )
+        self.counts.closed += len(missing)
+        return len(missing)
+
+
+def close_expired(session: Session, today: date) -> int:
+    """Jobs whose closing date has passed are closed, whichever source they came from."""
+    rows = session.scalars(
+        select(JobListing).where(JobListing.status == JobStatus.OPEN, JobListing.close_date < today)
+    ).all()
+    now = utcnow()
+    for row in rows:
+        row.status = JobStatus.CLOSED
+        row.closed_at = now
+    return len(rows)
+
+
+def shift_dates(record: Record, days: int) -> Record:
+    """Move every date of a sample record by `days`, so samples stay upcoming."""
+    import dataclasses
+
+    if not days:
+        return record
+    delta = timedelta(days=days)
+    changes = {
+        f.name: getattr(record, f.name) + delta
+        for f in dataclasses.fields(record)
+        if isinstance(getattr(record, f.name), date)
+    }
+    return dataclasses.replace(record, **changes)
+
+
+def execute_run(
+    factory: sessionmaker[Session],
+    source: str,
+    records: Callable[[], Iterable[Record]],
+    *,
+    kind: str = "scrape",
+    params: dict[str, Any] | None = None,
+    batch_size: int | None = 500,
+    full_sweep: bool = False,
+    is_sample: bool = False,
+    on_record: Callable[[Record], None] | None = None,
+) -> RunResult:
+    """Run one source end to end and record the run.
+
+    `batch_size=None` stores everything in one transaction (ingest of a file: all or
+    nothing); otherwise each batch is committed as it completes (a long scrape keeps its
+    progress). Jobs a full sweep did not see are closed only when the whole run succeeded.
+    """
+    with factory() as session:
+        run = ScrapeRun(source=source, kind=kind, params=params or {})
+        session.add(run)
+        session.commit()
+        run_id = run.id
+
+    counts = RunCounts()
+    status, error = RunStatus.SUCCEEDED, None
+    warnings: list[str] = []
+    session = factory()
+    ingestor = Ingestor(session, is_sample=is_sample)
+    ingestor.counts = counts
+    pending: list[Record] = []
+    chunk = batch_size or 1000
+    try:
+        for record in records():
+            pending.append(record)
+            if on_record:
+                on_record(record)
+            if len(pending) >= chunk:
+                ingestor.store_batch(pending)
+                pending = []
+                if batch_size:
+                    session.commit()
+        ingestor.store_batch(pending)
+        if full_sweep:
+            ingestor.close_missing_jobs(source)
+        session.commit()
+    except (ScraperError, ValueError, OSError) as exc:
+        session.rollback()
+        status, error = RunStatus.FAILED, _one_line(exc)
+        if batch_size is None:
+            # Nothing from this file was stored: the counts must say so too.
+            counts.new = counts.updated = counts.unchanged = counts.closed = 0
+        counts.failed += 1
+        log.info("%s run %s failed: %s", source, run_id, error)
+    finally:
+        session.close()
+
+    with factory() as session:
+        run = session.get(ScrapeRun, run_id)
+        assert run is not None
+        run.finished_at = utcnow()
+        run.status = status
+        run.error = error
+        run.new, run.updated, run.unchanged = counts.new, counts.updated, counts.unchanged
+        run.closed, run.failed = counts.closed, counts.failed
+        session.commit()
+    return RunResult(source, run_id, status, counts, error, warnings)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:500]

@@ -1,0 +1,129 @@
+"""Small normalisers shared by the parsers: HTML to text, dates, money, booleans."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date, datetime
+from typing import Any
+
+from bs4 import BeautifulSoup
+
+# Grants.gov and others use far-future dates to mean "open until further notice".
+STAND_IN_YEARS = frozenset({2076, 2099})
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+
+def html_to_text(value: str | None) -> str | None:
+    """Plain text from HTML that may be escaped once or twice (the XML extract double-escapes)."""
+    if value is None:
+        return None
+    text = str(value)
+    # Unescape until stable (at most three rounds): "&amp;lt;br/&amp;gt;" -> "<br/>".
+    for _ in range(3):
+        unescaped = html.unescape(text)
+        if unescaped == text:
+            break
+        text = unescaped
+    if "<" in text and ">" in text:
+        soup = BeautifulSoup(text, "html.parser")
+        for br in soup.find_all("br"):
+            br.replace_with("\n")
+        for block in soup.find_all(["p", "div", "li", "tr", "h1", "h2", "h3", "h4", "ul", "ol"]):
+            block.insert_before("\n")
+            block.insert_after("\n")
+        text = soup.get_text()
+    text = text.replace("\xa0", " ")
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    text = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    return text or None
+
+
+def parse_date(value: Any) -> date | None:
+    """Dates in every shape the sources use; None when blank or unreadable.
+
+    Handles ISO (``2024-06-16``, ``2024-06-16T23:59:59.9970``, ``...Z``), ``MM/DD/YYYY``,
+    ``MMDDYYYY`` (XML extract), ``YYYY-MM-DD-HH-MM-SS`` (Grants.gov ``*Str`` fields) and
+    ``Aug 03, 2026 12:00:00 AM EDT``.
+    """
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not text or text.lower() in {"none", "null", "undefined", "n/a"}:
+        return None
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[T -].*)?", text)
+    if match:
+        return _safe_date(*map(int, match.groups()))
+    match = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
+    if match:
+        month, day, year = map(int, match.groups())
+        return _safe_date(year, month, day)
+    match = re.fullmatch(r"(\d{2})(\d{2})(\d{4})", text)
+    if match:
+        month, day, year = map(int, match.groups())
+        return _safe_date(year, month, day)
+    match = re.match(r"([A-Z][a-z]{2}) (\d{1,2}), (\d{4})", text)
+    if match:
+        try:
+            return datetime.strptime(" ".join(match.groups()), "%b %d %Y").date()
+        except ValueError:
+            return None
+    return None
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def deadline(value: Any) -> date | None:
+    """A closing date, or None when the source used a stand-in year for "rolling"."""
+    parsed = parse_date(value)
+    if parsed is None or parsed.year in STAND_IN_YEARS:
+        return None
+    return parsed
+
+
+def parse_money(value: Any) -> float | None:
+    """Amounts as numbers; "none", blanks and words are None. "0" stays 0."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    text = str(value).strip().replace(",", "").replace("$", "")
+    if not text or text.lower() in {"none", "n/a", "null", "undefined"}:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def parse_int(value: Any) -> int | None:
+    number = parse_money(value)
+    return None if number is None else int(number)
+
+
+def parse_bool(value: Any) -> bool | None:
+    """JSON booleans and the strings "True"/"False"/"Yes"/"No"/"Y"/"N"."""
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return None
+    text = str(value).strip().lower()
+    if text in {"true", "yes", "y", "1"}:
+        return True
+    if text in {"false", "no", "n", "0"}:
+        return False
+    return None
+
+
+def clean(value: Any) -> str | None:
+    """A trimmed string, or None for blanks."""
+    if value is None:
+        return None
+    text = html.unescape(str(value)).strip()
+    return text or None

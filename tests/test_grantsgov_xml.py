@@ -1,0 +1,311 @@
+"""The Grants.gov daily XML extract: streaming, zips, quirks, truncation, HTML to text."""
+
+from __future__ import annotations
+
+import io
+import random
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from scrapers.errors import PayloadError
+from scrapers.grantsgov_xml import fast_html_to_text, iter_extract
+from scrapers.text import html_to_text
+
+FIXTURES = Path(__file__).parent / "fixtures" / "grantsgov"
+EXTRACT = FIXTURES / "extract.xml"
+TODAY = date(2026, 7, 1)
+
+
+def by_id(records):
+    return {record.source_id: record for record in records}
+
+
+def test_extract_synopses_and_forecasts():
+    records = list(iter_extract(EXTRACT, today=TODAY))
+    # The forecast for 355001 is skipped: its synopsis supersedes it.
+    assert [(r.source_id, r.status) for r in records] == [
+        ("355001", "posted"),
+        ("320536", "posted"),
+        ("290001", "archived"),
+        ("360002", "closed"),
+        ("365100", "forecasted"),
+    ]
+
+
+def test_extract_synopsis_fields():
+    record = by_id(iter_extract(EXTRACT, today=TODAY))["355001"]
+    assert record.source == "grantsgov" and record.legacy_id == "355001"
+    assert record.title == "Fiscal Year 2025 State and Local Cybersecurity Grant Program – SLCGP"
+    assert record.number == "DHS-25-GPD-137-00-99"
+    assert record.agency_code == "DHS-DHS"
+    assert record.agency == "Department of Homeland Security - FEMA"
+    # Repeated elements keep their order.
+    assert record.funding_instruments == ("G", "CA")
+    assert record.categories == ("DPR", "ST")
+    assert record.assistance_listings == ("97.137", "97.156")
+    assert record.eligible_applicants == ("00", "07", "25")
+    # MMDDYYYY dates.
+    assert record.open_date == date(2025, 8, 1)
+    assert record.close_date == date(2026, 9, 30)
+    assert record.archive_date == date(2026, 10, 30)
+    assert record.close_date_note == "Applications are due by 5 p.m. ET."
+    assert record.award_ceiling is None  # "none"
+    assert record.award_floor == 0.0
+    assert record.total_funding == 279_900_000.0
+    assert record.expected_awards == 56
+    assert record.cost_sharing is True
+    # Double-escaped HTML: entities decoded twice, tags gone, blocks on their own lines.
+    assert record.eligibility_note == (
+        'Only the State Administrative Agency (SAA) may apply.\nTribes apply under "TCGP".'
+    )
+    assert record.description == (
+        "The SLCGP helps states address cybersecurity risks and threats."
+        "\n\nGovernance & planning\n\nAssessment"
+    )
+    assert record.url == "https://www.grants.gov/search-results-detail/355001"
+    assert record.raw is not None and record.raw["Version"] == "Synopsis 2"
+    assert record.raw["kind"] == "synopsis"
+
+
+def test_extract_rolling_and_sparse_synopses():
+    records = by_id(iter_extract(EXTRACT, today=TODAY))
+    rolling = records["320536"]
+    assert rolling.close_date is None  # 01012099 stand-in
+    assert rolling.close_date_note == "Proposals accepted anytime"
+    assert rolling.archive_date is None
+    assert rolling.eligible_applicants == ("99",)
+    assert rolling.cost_sharing is False
+    sparse = records["360002"]
+    assert sparse.eligible_applicants == ("00",)  # "0" zero-padded
+    assert sparse.cost_sharing is None and sparse.award_floor is None
+    assert sparse.eligibility_note is None and sparse.close_date_note is None
+
+
+def test_extract_forecast_fields():
+    record = by_id(iter_extract(EXTRACT, today=TODAY))["365100"]
+    assert record.status == "forecasted"
+    assert record.open_date == date(2026, 7, 15)  # EstimatedSynopsisPostDate
+    assert record.close_date == date(2026, 10, 15)  # EstimatedSynopsisCloseDate
+    assert record.close_date_note == "Estimated; see the NOFO when posted."
+    assert record.eligible_applicants == ("07", "11")
+    assert record.description == "Funds tribal cyber programs."
+    assert record.raw is not None and record.raw["kind"] == "forecast"
+
+
+def test_extract_status_depends_on_today():
+    early = by_id(iter_extract(EXTRACT, today=date(2026, 1, 1)))
+    assert early["360002"].status == "posted"
+    late = by_id(iter_extract(EXTRACT, today=date(2027, 1, 15)))
+    assert late["355001"].status == "archived"
+    assert late["365100"].status == "archived"
+    assert late["320536"].status == "posted"  # rolling: never closes by date
+
+
+def test_extract_statuses_filter():
+    records = list(iter_extract(EXTRACT, today=TODAY, statuses={"posted", "forecasted"}))
+    assert [r.source_id for r in records] == ["355001", "320536", "365100"]
+
+
+def test_extract_without_namespace():
+    text = EXTRACT.read_text(encoding="utf-8").replace(
+        ' xmlns="http://apply.grants.gov/system/OpportunityDetail-V1.0"', ""
+    )
+    records = list(iter_extract(io.BytesIO(text.encode()), today=TODAY))
+    assert len(records) == 5 and records[0].eligible_applicants == ("00", "07", "25")
+
+
+# --- zips and streams -------------------------------------------------------------------
+
+
+def make_zip(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_extract_from_zip_path_and_stream(tmp_path):
+    expected = list(iter_extract(EXTRACT, today=TODAY))
+    archive = make_zip(tmp_path / "GrantsDBExtract20260701v2.zip", {
+        "GrantsDBExtract20260701v2.xml": EXTRACT.read_bytes(),
+    })  # fmt: skip
+    assert list(iter_extract(archive, today=TODAY)) == expected
+    assert list(iter_extract(str(archive), today=TODAY)) == expected
+    with archive.open("rb") as fh:
+        assert list(iter_extract(fh, today=TODAY)) == expected
+
+
+def test_extract_from_unseekable_xml_stream():
+    class Pipe(io.RawIOBase):
+        def __init__(self, data: bytes) -> None:
+            self._data = io.BytesIO(data)
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer) -> int:
+            chunk = self._data.read(min(len(buffer), 97))
+            buffer[: len(chunk)] = chunk
+            return len(chunk)
+
+    records = list(iter_extract(Pipe(EXTRACT.read_bytes()), today=TODAY))
+    assert len(records) == 5
+
+
+def test_zip_without_xml_member(tmp_path):
+    archive = make_zip(tmp_path / "empty.zip", {"README.txt": b"no xml here"})
+    with pytest.raises(PayloadError, match=r"no \.xml file"):
+        list(iter_extract(archive))
+
+
+def test_zip_with_several_xml_members(tmp_path):
+    archive = make_zip(tmp_path / "two.zip", {"a.xml": b"<Grants/>", "b.xml": b"<Grants/>"})
+    with pytest.raises(PayloadError, match="several"):
+        list(iter_extract(archive))
+
+
+def test_damaged_zip(tmp_path):
+    archive = make_zip(tmp_path / "x.zip", {"x.xml": EXTRACT.read_bytes()})
+    damaged = tmp_path / "damaged.zip"
+    damaged.write_bytes(archive.read_bytes()[:600])
+    with pytest.raises(PayloadError):
+        list(iter_extract(damaged))
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(PayloadError, match="cannot open"):
+        list(iter_extract(tmp_path / "nope.xml"))
+
+
+# --- truncated and malformed files ------------------------------------------------------
+
+
+def test_truncated_extract_names_the_line():
+    records = []
+    with pytest.raises(PayloadError, match="truncated or malformed at line 51"):
+        for record in iter_extract(FIXTURES / "extract_truncated.xml", today=TODAY):
+            records.append(record)
+    # Records before the fault were read; the caller knows the run is incomplete.
+    assert [r.source_id for r in records] == ["355001"]
+
+
+def test_truncated_zip_member(tmp_path):
+    data = (FIXTURES / "extract_truncated.xml").read_bytes()
+    archive = make_zip(tmp_path / "t.zip", {"t.xml": data})
+    with pytest.raises(PayloadError, match="line 51"):
+        list(iter_extract(archive, today=TODAY))
+
+
+def test_every_truncation_point_is_an_error():
+    data = EXTRACT.read_bytes()
+    end = data.rindex(b"</Grants>")
+    for cut in range(1, end, 173):
+        with pytest.raises(PayloadError, match="truncated or malformed at line"):
+            list(iter_extract(io.BytesIO(data[:cut]), today=TODAY))
+
+
+def test_malformed_extract():
+    data = EXTRACT.read_bytes().replace(b"</AgencyName>", b"</AgencyNam>", 1)
+    with pytest.raises(PayloadError, match="line 19"):
+        list(iter_extract(io.BytesIO(data), today=TODAY))
+    with pytest.raises(PayloadError, match="line 1"):
+        list(iter_extract(io.BytesIO(b"")))
+
+
+# --- HTML to text -----------------------------------------------------------------------
+
+EDGE_CASES = [
+    None,
+    "",
+    "   ",
+    "plain text",
+    "a &amp; b",
+    "a &amp;amp; b &amp;lt;i&amp;gt;x&amp;lt;/i&amp;gt;",
+    "&lt;p&gt;one&lt;/p&gt;&lt;p&gt;two&lt;/p&gt;",
+    "<p>one</p><p>two</p>",
+    "<P CLASS='x'>Upper</P>",
+    "<p>line<br/>break<br>again<br />end</p>",
+    "<ul>\n <li>a</li>\n <li>b &ndash; c</li>\n</ul>",
+    "<div><p>nested</p>tail</div>",
+    '<p>link <a href="https://example.gov/?a=1&amp;b=2" target="_blank">here</a>.</p>',
+    "<p>unclosed<p>paragraphs",
+    "<b><p>x</b>y</p>",
+    "<div><p>a</div>b",
+    "<p/>self closing",
+    "x<br></br>y",
+    "a < b and c > d",
+    "<p>a < b</p>",
+    "text <!-- comment --> more",
+    "<p>a<script>var x = '<p>';</script>b</p>",
+    "<style>p {}</style><p>styled</p>",
+    "tabs\tand\rcarriage\r\nreturns  and   spaces",
+    "non&nbsp;breaking&#160;spaces&#xA0;here",
+    "&#8220;quotes&#8221; &rsquo; &hellip;",
+    "<h1>Title</h1><h2>Sub</h2><table><tr><td>a</td><td>b</td></tr></table>",
+    '<o:p>word</o:p> <span style="font-size: 12pt">html</span>',
+    "<p>\u2003em space\u2003inside</p>",
+    "unknown &notanentity; and &amp and & alone",
+    "<p>a</p>\n\n\n\n<p>b</p>",
+    "<img src='x.png' alt='pic'/> after image <hr> rule",
+    "<p>attr with > inside</p><a title='a>b'>t</a>",
+    "&amp;lt;br/&amp;gt;double&amp;lt;br/&amp;gt;escaped",
+    "<td>cell</td> <li>stray item</li>",
+    "<p>upper</P>",
+    "<textarea><p>raw</p></textarea>",
+]
+
+
+@pytest.mark.parametrize("value", EDGE_CASES)
+def test_fast_html_to_text_matches_html_to_text(value):
+    assert fast_html_to_text(value) == html_to_text(value)
+
+
+def test_fast_html_to_text_matches_on_random_markup():
+    rng = random.Random(7)
+    pieces = [
+        "<p>", "</p>", "<br/>", "<ul>", "</ul>", "<li>", "</li>", "<strong>", "</strong>",
+        "<div>", "</div>", "&amp;", "&lt;", "&gt;", "&nbsp;", "&ndash;", "&quot;", " ", "  ",
+        "\n", "\t", "word", "Cyber", "AI", "<em>", "</em>", "<a href=\"x\">", "</a>", "&amp;lt;",
+        "&amp;gt;", "<h2>", "</h2>", "&#39;", "<", ">",
+    ]  # fmt: skip
+    for _ in range(400):
+        value = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
+        escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        assert fast_html_to_text(value) == html_to_text(value), value
+        assert fast_html_to_text(escaped) == html_to_text(escaped), escaped
+
+
+def _nested_markup(rng: random.Random, depth: int = 0) -> str:
+    """Well-nested HTML with entities and odd whitespace: what the fast path must handle."""
+    texts = ["Cyber", "AI &amp; ML", " grants ", "&ndash;", "\n", "\t", "a&nbsp;b", "&quot;x&quot;"]
+    out = []
+    for _ in range(rng.randint(1, 4)):
+        choice = rng.random()
+        if depth < 3 and choice < 0.5:
+            tag = rng.choice(["p", "div", "ul", "li", "strong", "em", "h3", "span", "P"])
+            attrs = rng.choice(["", ' class="x"', " style='a:b'", " id=k"])
+            inner = _nested_markup(rng, depth + 1)
+            out.append(f"<{tag}{attrs}>{inner}</{tag}>")
+        elif choice < 0.6:
+            out.append(rng.choice(["<br/>", "<br>", "<br />", "<hr>", "<img src='a.png'/>"]))
+        else:
+            out.append(rng.choice(texts))
+    return "".join(out)
+
+
+def test_fast_html_to_text_fast_path_on_well_nested_markup(monkeypatch):
+    import scrapers.grantsgov_xml as module
+
+    fallbacks = []
+    monkeypatch.setattr(module, "html_to_text", lambda v: fallbacks.append(v) or html_to_text(v))
+    rng = random.Random(11)
+    for _ in range(400):
+        value = _nested_markup(rng)
+        # As in the extract: HTML escaped once more.
+        escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        for candidate in (value, escaped):
+            assert fast_html_to_text(candidate) == html_to_text(candidate), candidate
+    assert fallbacks == []  # all of it took the fast path
