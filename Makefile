@@ -11,7 +11,7 @@ ifdef DATABASE_URL
 export DATABASE_URL
 endif
 
-.PHONY: run test install dev-install assets lint format lock clean
+.PHONY: run test install dev-install assets browser lint format lock clean
 
 run: install assets
 	$(BIN)/pathfinder db upgrade
@@ -48,6 +48,10 @@ $(USWDS)/.installed: package.json package-lock.json
 	rm -rf $(USWDS) && mkdir -p $(dir $(USWDS))
 	cp -R node_modules/@uswds/uswds/dist $(USWDS)
 	touch $@
+
+# Browser tests drive Debian's Chromium (Playwright's own browser download is not used).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 lint:
 	$(BIN)/ruff check .

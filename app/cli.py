@@ -550,5 +550,16 @@ def serve(ctx: Context, host: str, port: int) -> None:
     ctx.app.run(host=host, port=port, debug=False)
 
 
+def _register_group_commands() -> None:
+    from app.commands.funding import alerts
+    from app.commands.seekers import purge
+
+    cli.add_command(purge)
+    cli.add_command(alerts)
+
+
+_register_group_commands()
+
+
 def main() -> None:  # pragma: no cover - console entry point
     cli()

@@ -27,6 +27,20 @@ class Config:
     SECRET_KEY: str | None = None
     DATABASE_URL = default_database_url()
     DATA_DIR = str(DATA_DIR)
+    # Job seekers: how long extracted text and results live before `pathfinder purge`.
+    MATCH_RETENTION_HOURS = 72
+    # Sign-in rate limit: failed attempts per e-mail or client address per window.
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_WINDOW_SECONDS = 900
+    # Outgoing mail; with no SMTP_HOST, messages are logged instead of sent.
+    SMTP_HOST = ""
+    SMTP_PORT = 587
+    SMTP_USERNAME = ""
+    SMTP_PASSWORD = ""
+    SMTP_FROM = "pathfinder@localhost"
+    SMTP_STARTTLS = True
+    # Public base URL used in e-mails and calendar feeds (behind a load balancer).
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
     # Fitted matcher models, shared by processes on one host (a read-only disk just refits).
     MODEL_CACHE_DIR = str(INSTANCE_DIR / "cache")
     # Uploads: resumes are small documents; anything larger is refused before it is read.

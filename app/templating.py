@@ -18,3 +18,8 @@ def category_label(code: str) -> str:
 def register_template_filters(app: Flask) -> None:
     app.add_template_filter(applicant_label, "applicant_label")
     app.add_template_filter(category_label, "category_label")
+
+    @app.context_processor
+    def _helpers() -> dict[str, object]:
+        # Navigation lists only the pages this build has.
+        return {"has_endpoint": lambda name: name in app.view_functions}

@@ -17,6 +17,15 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
 target_metadata = Base.metadata
 
 
+def render_item(type_: str, obj, autogen_context):
+    """Render our UTC datetime type as the plain SQLAlchemy type: migrations stay frozen."""
+    from app.models.base import UTCDateTime
+
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def database_url() -> str:
     return config.attributes.get("database_url") or str(load_config()["DATABASE_URL"])
 
@@ -50,6 +59,7 @@ def _run(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        render_item=render_item,
     )
     with context.begin_transaction():
         context.run_migrations()

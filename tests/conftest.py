@@ -215,3 +215,133 @@ def login(client, db, email: str = "user@example.gov", roles: tuple[str, ...] = 
     response = client.post("/account/login", data={"email": email, "password": "a long passphrase"})
     assert response.status_code == 302, response.get_data(as_text=True)
     return response
+
+
+# --- browser tests -------------------------------------------------------------------------
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
+AXE_JS = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def live_database_url(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database of the browser tests' own, with the catalog and sample listings committed.
+
+    The live server answers from another thread, so it cannot share a test's transaction.
+    """
+    from app.catalog.loader import load_catalog_into
+    from app.db import session_scope
+    from app.services.matcher import classify_jobs, role_matcher
+    from app.services.samples import load_samples
+
+    if _backend(database_url) == "sqlite":
+        url, schema = f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.db'}", None
+    else:
+        schema = f"live_{uuid.uuid4().hex[:12]}"
+        admin = make_engine(database_url)
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+            conn.commit()
+        admin.dispose()
+        separator = "&" if "?" in database_url else "?"
+        url = f"{database_url}{separator}options={quote(f'-csearch_path={schema}')}"
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    with session_scope(factory) as session:
+        load_catalog_into(session, DATA_DIR)
+    load_samples(factory, DATA_DIR / "samples")
+    with session_scope(factory) as session:
+        classify_jobs(session, role_matcher(session, tmp_path_factory.mktemp("models")))
+    engine.dispose()
+    yield url
+    if schema:
+        admin = make_engine(database_url)
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            conn.commit()
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_app(live_database_url: str, tmp_path_factory: pytest.TempPathFactory):
+    """The real application (CSRF on) over the live database."""
+    return create_app(
+        {
+            "ENV_NAME": "development",
+            "DATABASE_URL": live_database_url,
+            "SECRET_KEY": "browser-tests",
+            "MODEL_CACHE_DIR": str(tmp_path_factory.mktemp("live-models")),
+        }
+    )
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app) -> Iterator[str]:
+    """The live app served over HTTP on a free port; yields its base URL."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright. Missing in CI is a failure, not a skip."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Chromium not found at {CHROMIUM}: .ci/run installs it")
+        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def axe_violations(page, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict]:
+    """Run axe-core (from npm) on the current page; the violations of the given impacts."""
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"],
+         "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+        if v["impact"] in impacts
+    ]  # fmt: skip
+
+
+def save_screenshot(page, name: str) -> Path:
+    """Full-page screenshot under tests/artifacts/ (kept by CI, ignored by git)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -24,6 +24,15 @@ from app.models.catalog import (
     pathway_work_roles,
     work_role_statements,
 )
+from app.models.funding_office import (
+    LoginAttempt,
+    OutboxMessage,
+    ProgramOfficeProfile,
+    SavedJob,
+    SavedOpportunity,
+    SavedSearch,
+    SavedSearchExclusion,
+)
 from app.models.listings import (
     Agency,
     ClassificationSource,
@@ -34,6 +43,7 @@ from app.models.listings import (
     OpportunityStatus,
 )
 from app.models.operations import AuditEntry, RunStatus, ScrapeRun
+from app.models.seekers import MatchRequest
 
 __all__ = [
     "Agency",
@@ -50,12 +60,20 @@ __all__ = [
     "JobRoleClassification",
     "JobSeries",
     "JobStatus",
+    "LoginAttempt",
+    "MatchRequest",
     "NiceImport",
     "OpportunityStatus",
+    "OutboxMessage",
     "PathwayStatus",
     "Proficiency",
+    "ProgramOfficeProfile",
     "Role",
     "RunStatus",
+    "SavedJob",
+    "SavedOpportunity",
+    "SavedSearch",
+    "SavedSearchExclusion",
     "ScrapeRun",
     "Skill",
     "SkillAlias",

@@ -30,6 +30,8 @@ class User(TimestampMixin, Base):
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id", ondelete="SET NULL"))
     is_active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None] = mapped_column()
+    # Secret for the personal iCal feed URL; None when revoked or never created.
+    feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     roles: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan")
 
