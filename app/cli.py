@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 from flask import Flask
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
 from app import create_app, migrate
@@ -470,6 +471,155 @@ def match_roles(
             click.echo("        has: " + ", ".join(s["name"] for s in m.matched[:8]))
         if m.missing:
             click.echo("    missing: " + ", ".join(s["name"] for s in m.missing[:8]))
+
+
+def _jsonable(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+@match.command("jobs")
+@click.argument("file")
+@click.option("--top", "top_k", default=20, show_default=True, type=click.IntRange(1, 200))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--hiring-path", "hiring_paths", multiple=True, help="Paths you qualify for.")
+@click.option(
+    "--clearance",
+    type=click.Choice(["none", "public_trust", "secret", "top_secret", "ts_sci", "q"]),
+    help="The clearance you hold (jobs needing more are left out).",
+)
+@click.option("--location", "locations", multiple=True, help="States or cities you accept.")
+@click.option("--remote-only", is_flag=True)
+@click.option("--grade-max", type=click.IntRange(1, 15))
+@pass_ctx
+def match_jobs(
+    ctx: Context,
+    file: str,
+    top_k: int,
+    as_json: bool,
+    hiring_paths: tuple[str, ...],
+    clearance: str | None,
+    locations: tuple[str, ...],
+    remote_only: bool,
+    grade_max: int | None,
+) -> None:
+    """Open jobs in the database for FILE, best fit first, with closing dates."""
+    from datetime import date
+
+    from app.services.job_index import job_index
+    from matching.jobs import SeekerFilters
+
+    document = _read_input(file)
+    matcher = _matcher(ctx)
+    filters = SeekerFilters(
+        hiring_paths={p.lower() for p in hiring_paths} or None,
+        clearance=clearance,
+        locations=locations,
+        remote_only=remote_only,
+        grade_max=grade_max,
+        today=date.today(),
+    )
+    with ctx.session() as session:
+        index = job_index(session, matcher)
+    if index is None:
+        raise click.ClickException(
+            "there are no open jobs: run `pathfinder samples load` or scrape"
+        )
+    result = index.rank(document.text, filters, top_k=top_k)
+    if as_json:
+        out = {
+            "jobs": [_jsonable(m.to_dict()) for m in result.matches],
+            "excluded": result.excluded,
+            "total": result.total,
+        }
+        json.dump(out, sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return
+    click.echo(f"{len(result.matches)} of {result.total} open jobs shown.")
+    for m in result.matches:
+        closes = (
+            f"closes {m.close_date} ({m.days_left} days)" if m.close_date else "no closing date"
+        )
+        click.echo(f"{m.score:5.1f} {m.title} - {m.organization or ''} - {closes}")
+        if m.url:
+            click.echo(f"      {m.url}")
+
+
+class _FundingProfileFile(BaseModel):
+    """PROFILE.json for `pathfinder match funding`."""
+
+    model_config = ConfigDict(extra="forbid")
+    applicant_types: list[str]
+    needs: str
+    state: str | None = None
+    award_min: float | None = None
+    award_max: float | None = None
+    work_roles: list[str] = []
+
+
+@match.command("funding")
+@click.argument("profile", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--top", "top_k", default=20, show_default=True, type=click.IntRange(1, 200))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_ctx
+def match_funding(ctx: Context, profile: Path, top_k: int, as_json: bool) -> None:
+    """Open funding opportunities for a program office PROFILE (JSON), eligible ones only.
+
+    PROFILE: {"applicant_types": ["01"], "needs": "...", "state": "VA", "award_min": 100000,
+    "award_max": 500000, "work_roles": ["DD-WRL-009"]} (Grants.gov eligibility codes).
+    """
+    from datetime import date
+
+    from pydantic import ValidationError
+
+    from app.services.funding_matches import ranker
+    from matching.funding import FundingProfile
+
+    try:
+        data = _FundingProfileFile.model_validate_json(profile.read_text(encoding="utf-8"))
+    except (ValidationError, UnicodeDecodeError) as exc:
+        first = exc.errors()[0] if isinstance(exc, ValidationError) else None
+        where = ".".join(str(p) for p in first["loc"]) if first and first["loc"] else None
+        reason = first["msg"] if first else "not UTF-8 text"
+        raise click.ClickException(
+            f"{profile.name}: {reason}" + (f" (field '{where}')" if where else "")
+        ) from None
+    today = date.today()
+    with ctx.session() as session:
+        fitted = ranker(session, today)
+    result = fitted.rank(
+        FundingProfile(
+            applicant_types=tuple(data.applicant_types),
+            state=data.state,
+            needs=data.needs,
+            award_min=data.award_min,
+            award_max=data.award_max,
+            work_roles=tuple(data.work_roles),
+            today=today,
+        ),
+        top_k=top_k,
+    )
+    if as_json:
+        out = {
+            "opportunities": [_jsonable(m.to_dict()) for m in result.matches],
+            "ineligible_count": result.ineligible_count,
+            "closed_count": result.closed_count,
+            "total": result.total,
+        }
+        json.dump(out, sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return
+    for m in result.matches:
+        click.echo(
+            f"{m.score:5.1f} {m.title} ({', '.join(m.assistance_listings)}) - {m.close_label}"
+        )
+    if result.ineligible_count:
+        click.echo(f"{result.ineligible_count} more you are not eligible for.")
 
 
 def _match_batch(matcher: Any, batch: Path, top_k: int, threshold: float) -> None:

@@ -104,11 +104,29 @@ def empty_db(scratch_database_url: str) -> Iterator[Session]:
     scratch.dispose()
 
 
+@pytest.fixture(scope="session")
+def model_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Fitted models for the whole run, outside the repository."""
+    return tmp_path_factory.mktemp("models")
+
+
 @pytest.fixture
-def app(database_url: str, engine: Engine, session_factory: sessionmaker[Session]):
+def app(
+    database_url: str,
+    engine: Engine,
+    session_factory: sessionmaker[Session],
+    model_cache_dir: Path,
+):
     from app.extensions import get_database
 
-    app = create_app({"ENV_NAME": "testing", "DATABASE_URL": database_url, "SECRET_KEY": "t"})
+    app = create_app(
+        {
+            "ENV_NAME": "testing",
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "t",
+            "MODEL_CACHE_DIR": str(model_cache_dir),
+        }
+    )
     # Requests share the test's transaction, so fixtures' rows are visible and rolled back.
     get_database(app).session_factory = session_factory
     return app

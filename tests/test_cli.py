@@ -235,3 +235,36 @@ def test_match_roles_rejects_an_unreadable_file_plainly(loaded, tmp_path):
     result = loaded("match", "roles", str(path))
     assert result.exit_code == 1
     assert "PNG" in result.output and "Traceback" not in result.output
+
+
+def test_match_jobs_and_funding_against_the_sample_listings(loaded, tmp_path):
+    assert loaded("samples", "load").exit_code == 0
+    resume = tmp_path / "resume.txt"
+    resume.write_text(SOC_RESUME)
+    result = loaded("match", "jobs", str(resume), "--top", "5", "--json")
+    assert result.exit_code == 0, result.output
+    jobs = json.loads(result.output)
+    assert 1 <= len(jobs["jobs"]) <= 5 and jobs["total"] >= 50
+    first = jobs["jobs"][0]
+    assert first["url"].startswith("https://www.usajobs.gov/job/") and first["close_date"]
+    assert first["score"] >= jobs["jobs"][-1]["score"]
+
+    profile = tmp_path / "office.json"
+    profile.write_text(
+        json.dumps(
+            {
+                "applicant_types": ["04"],
+                "needs": "AI-assisted vulnerability detection for our water utility OT network",
+                "award_max": 2000000,
+            }
+        )
+    )
+    result = loaded("match", "funding", str(profile), "--json")
+    assert result.exit_code == 0, result.output
+    funding = json.loads(result.output)
+    assert funding["opportunities"] and funding["ineligible_count"] > 0
+    assert "81.008" in funding["opportunities"][0]["assistance_listings"]
+
+    profile.write_text('{"needs": "cyber"}')
+    bad = loaded("match", "funding", str(profile))
+    assert bad.exit_code == 1 and "applicant_types" in bad.output

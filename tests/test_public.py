@@ -6,7 +6,7 @@ def test_home_routes_each_user_group_to_its_work(client):
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     check_page_structure(html)
-    for href in ("/pathways/", "/staff/", "/agency/", "/funding/programs/"):
+    for href in ("/match", "/pathways/", "/staff/", "/agency/", "/funding/"):
         assert f'href="{href}"' in html
 
 

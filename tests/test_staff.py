@@ -35,3 +35,28 @@ def test_staff_see_recorded_runs_with_their_errors(client, db, session_factory):
     html = client.get("/staff/").get_data(as_text=True)
     assert "grantsgov" in html and "Failed" in html
     assert "backend not available" in html
+
+
+def test_staff_review_job_classifications(client, db, catalog, tmp_path):
+    from app.services.ingest import Ingestor
+    from app.services.matcher import classify_jobs, role_matcher
+    from scrapers.records import JobRecord
+
+    Ingestor(db).store(
+        JobRecord(
+            source="usajobs",
+            source_id="820000001",
+            title="IT Specialist (INFOSEC) - Digital Forensics Examiner",
+            summary="Acquire forensic images with FTK Imager, analyse memory with Volatility, "
+            "and document chain of custody for incident investigations.",
+        )
+    )
+    classify_jobs(db, role_matcher(db, tmp_path))
+    db.commit()
+    assert client.get("/staff/classifications").status_code == 302  # sign-in first
+    login(client, db)
+    response = client.get("/staff/classifications")
+    html = response.get_data(as_text=True)
+    check_page_structure(html)
+    assert "Digital Forensics Examiner" in html
+    assert "Digital Forensics" in html and "model)" in html

@@ -1,24 +1,24 @@
-"""Sign in and out (accounts are for staff, agencies, program offices and admins)."""
+"""Sign in and out, and registration for program offices.
+
+Accounts are for staff, agencies, program offices and admins; program offices register
+themselves, the other roles are created by an operator (`pathfinder users create`).
+"""
 
 from __future__ import annotations
 
+import math
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import login_user, logout_user
-from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Email, Length
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
 
 from app.extensions import db_session
-from app.services.accounts import authenticate
+from app.forms.account import LoginForm, RegisterForm
+from app.models import Role, utcnow
+from app.services import login_throttle
+from app.services.accounts import AccountError, authenticate, create_user, normalise_email
 
 bp = Blueprint("account", __name__, url_prefix="/account")
-
-
-class LoginForm(FlaskForm):
-    email = EmailField("E-mail address", validators=[DataRequired(), Email(), Length(max=320)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
 
 
 def _safe_next(target: str | None) -> str:
@@ -30,20 +30,87 @@ def _safe_next(target: str | None) -> str:
     return url_for("public.home")
 
 
+def _throttle() -> login_throttle.Throttle:
+    return login_throttle.Throttle(
+        max_failures=int(current_app.config["LOGIN_MAX_FAILURES"]),
+        window_seconds=int(current_app.config["LOGIN_WINDOW_SECONDS"]),
+    )
+
+
+def _wait_message(seconds: int) -> str:
+    minutes = max(1, math.ceil(seconds / 60))
+    return (
+        "Too many failed sign-in attempts. For your security, please wait "
+        f"{minutes} minute{'s' if minutes != 1 else ''} and try again."
+    )
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = LoginForm()
+    status = 200
+    locked_message = None
     if form.validate_on_submit():
         session = db_session()
-        user = authenticate(session, form.email.data or "", form.password.data or "")
-        if user is None:
-            form.password.errors.append("The e-mail address or password is not correct.")
+        now = utcnow()
+        throttle = _throttle()
+        keys = login_throttle.keys_for(form.email.data or "", request.remote_addr)
+        wait = login_throttle.retry_after(session, keys, throttle, now)
+        if wait:
+            locked_message, status = _wait_message(wait), 429
         else:
+            user = authenticate(session, form.email.data or "", form.password.data or "")
+            if user is None:
+                login_throttle.record_failure(session, keys, throttle, now)
+                session.commit()
+                form.password.errors.append("The e-mail address or password is not correct.")
+            else:
+                login_throttle.clear_failures(session, keys)
+                session.commit()
+                login_user(user)
+                flash(f"Signed in as {user.email}.", "success")
+                return redirect(_safe_next(request.args.get("next")))
+    if form.errors and status == 200:
+        status = 400
+    return render_template("account/login.html", form=form, locked_message=locked_message), status
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    """A program office account; signed in straight away, then asked for its profile."""
+    if current_user.is_authenticated:
+        office = current_user.has_role(Role.PROGRAM_OFFICE)
+        return redirect(url_for("funding.profile" if office else "public.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        session = db_session()
+        try:
+            email = normalise_email(form.email.data or "")
+            user = create_user(
+                session,
+                email,
+                form.display_name.data or "",
+                form.password.data or "",
+                [Role.PROGRAM_OFFICE.value],
+                actor="self-registration",
+            )
+        except AccountError as exc:
+            field = form.password if "password" in str(exc) else form.email
+            message = str(exc)
+            if "already exists" in message:
+                message = "An account with this e-mail address already exists. Sign in instead."
+            elif field is form.email:
+                message = "Enter an e-mail address like name@example.gov."
+            field.errors = [*field.errors, message]
+        else:
+            user.organization = (form.organization.data or "").strip() or None
             session.commit()
             login_user(user)
-            flash(f"Signed in as {user.email}.", "success")
-            return redirect(_safe_next(request.args.get("next")))
-    return render_template("account/login.html", form=form), 200 if not form.errors else 400
+            flash(
+                "Your account is ready. Tell us about your organization to see matches.", "success"
+            )
+            return redirect(url_for("funding.profile"))
+    return render_template("account/register.html", form=form), 200 if not form.errors else 400
 
 
 @bp.post("/logout")

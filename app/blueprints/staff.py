@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 
 from app.auth import role_required
 from app.extensions import db_session
@@ -17,4 +17,14 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 def dashboard():
     return render_template(
         "staff/dashboard.html", overview=catalog_queries.catalog_overview(db_session())
+    )
+
+
+@bp.get("/classifications")
+@role_required(Role.OPM_STAFF)
+def classifications():
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    return render_template(
+        "staff/classifications.html",
+        data=catalog_queries.job_classifications(db_session(), page=page),
     )

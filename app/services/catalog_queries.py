@@ -142,3 +142,20 @@ def catalog_overview(session: Session) -> dict[str, object]:
         "audit": session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(50)).all(),
         "runs": session.scalars(select(ScrapeRun).order_by(ScrapeRun.id.desc()).limit(30)).all(),
     }
+
+
+def job_classifications(session: Session, page: int = 1, per_page: int = 50) -> dict[str, object]:
+    """Open jobs with their stored work-role classifications, for staff review."""
+    from app.models import JobListing, JobRoleClassification, JobStatus
+
+    query = (
+        select(JobListing)
+        .where(JobListing.status == JobStatus.OPEN, JobListing.duplicate_of_id.is_(None))
+        .options(
+            selectinload(JobListing.classifications).selectinload(JobRoleClassification.work_role)
+        )
+        .order_by(JobListing.close_date, JobListing.id)
+    )
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    jobs = session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
+    return {"jobs": jobs, "total": total, "page": page, "pages": max(1, -(-total // per_page))}

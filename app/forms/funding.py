@@ -1,0 +1,237 @@
+"""Program offices' forms: funding search, profile, saved searches and the small action buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.services.funding_search import (
+    APPLICANT_GROUPS,
+    CLOSING_CHOICES,
+    ORGANIZATION_TYPES,
+    SORTS,
+    STATUS_LABELS,
+)
+from app.services.saved import FREQUENCIES
+
+try:  # WTForms 3.3 prefers SelectChoice to (value, label) tuples
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # pragma: no cover - older WTForms
+    SelectChoice = None
+
+
+def options(pairs: Iterable[tuple[str, str]]) -> list[Any]:
+    """Choices for a select, radio or checkbox field, in the installed WTForms' preferred form."""
+    if SelectChoice is None:
+        return list(pairs)
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+STATES: tuple[tuple[str, str], ...] = (
+    ("AL", "Alabama"), ("AK", "Alaska"), ("AS", "American Samoa"), ("AZ", "Arizona"),
+    ("AR", "Arkansas"), ("CA", "California"), ("CO", "Colorado"), ("CT", "Connecticut"),
+    ("DE", "Delaware"), ("DC", "District of Columbia"), ("FL", "Florida"), ("GA", "Georgia"),
+    ("GU", "Guam"), ("HI", "Hawaii"), ("ID", "Idaho"), ("IL", "Illinois"), ("IN", "Indiana"),
+    ("IA", "Iowa"), ("KS", "Kansas"), ("KY", "Kentucky"), ("LA", "Louisiana"), ("ME", "Maine"),
+    ("MD", "Maryland"), ("MA", "Massachusetts"), ("MI", "Michigan"), ("MN", "Minnesota"),
+    ("MS", "Mississippi"), ("MO", "Missouri"), ("MT", "Montana"), ("NE", "Nebraska"),
+    ("NV", "Nevada"), ("NH", "New Hampshire"), ("NJ", "New Jersey"), ("NM", "New Mexico"),
+    ("NY", "New York"), ("NC", "North Carolina"), ("ND", "North Dakota"),
+    ("MP", "Northern Mariana Islands"), ("OH", "Ohio"), ("OK", "Oklahoma"), ("OR", "Oregon"),
+    ("PA", "Pennsylvania"), ("PR", "Puerto Rico"), ("RI", "Rhode Island"),
+    ("SC", "South Carolina"), ("SD", "South Dakota"), ("TN", "Tennessee"), ("TX", "Texas"),
+    ("VI", "U.S. Virgin Islands"), ("UT", "Utah"), ("VT", "Vermont"), ("VA", "Virginia"),
+    ("WA", "Washington"), ("WV", "West Virginia"), ("WI", "Wisconsin"), ("WY", "Wyoming"),
+)  # fmt: skip
+
+MAX_AWARD = 10**10
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A group of checkboxes (rendered by the templates as USWDS checkboxes)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class SearchForm(FlaskForm):
+    """The public search and its filters (GET, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        "Search words",
+        description='For example: water utility, "operational technology", 97.137',
+        validators=[Optional(), Length(max=200)],
+    )
+    who = MultiCheckboxField(
+        "Who can apply",
+        choices=options((g.id, g.label) for g in APPLICANT_GROUPS),
+        validate_choice=False,
+    )
+    agency = SelectField("Agency", choices=options([("", "Any agency")]), validate_choice=False)
+    aln = SelectField(
+        "Assistance listing", choices=options([("", "Any listing")]), validate_choice=False
+    )
+    category = SelectField(
+        "Category", choices=options([("", "Any category")]), validate_choice=False
+    )
+    status = MultiCheckboxField(
+        "Status", choices=options(STATUS_LABELS.items()), validate_choice=False
+    )
+    award_min = IntegerField(
+        "Smallest award you want (dollars)",
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=MAX_AWARD, message="Enter a dollar amount."),
+        ],
+    )
+    award_max = IntegerField(
+        "Largest award you want (dollars)",
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=MAX_AWARD, message="Enter a dollar amount."),
+        ],
+    )
+    closing_within = SelectField(
+        "Closing within",
+        choices=options([("", "Any time"), *((str(d), f"{d} days") for d in CLOSING_CHOICES)]),
+        validate_choice=False,
+    )
+    sort = SelectField(
+        "Sort by", choices=options([("", "Best match, or closing soonest"), *SORTS.items()]),
+        validate_choice=False,
+    )  # fmt: skip
+
+    def set_options(self, agencies: list[str], listings: list[tuple[str, str]],
+                    categories: list[tuple[str, str]]) -> None:  # fmt: skip
+        self.agency.choices = options([("", "Any agency"), *((a, a) for a in agencies)])
+        self.aln.choices = options([("", "Any listing"), *listings])
+        self.category.choices = options([("", "Any category"), *categories])
+
+    def validate_award_max(self, field: IntegerField) -> None:
+        if (
+            field.data is not None
+            and self.award_min.data is not None
+            and field.data < self.award_min.data
+        ):
+            raise ValidationError("The largest award must be at least the smallest.")
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something (save, not interested, delete, revoke): CSRF only."""
+
+
+class SaveSearchForm(FlaskForm):
+    query = HiddenField()
+    name = StringField(
+        "Name this search",
+        description="Shown in your list and in your alert e-mails.",
+        validators=[Optional(), Length(max=200)],
+    )
+    frequency = RadioField(
+        "E-mail me new results",
+        choices=options(FREQUENCIES.items()),
+        default="daily",
+        validators=[DataRequired("Choose how often.")],
+    )
+
+
+class SearchSettingsForm(FlaskForm):
+    name = StringField(
+        "Name",
+        validators=[DataRequired("Give the search a name."), Length(max=200)],
+    )
+    alerts_enabled = BooleanField("E-mail me when there is something new")
+    frequency = RadioField(
+        "How often",
+        choices=options(FREQUENCIES.items()),
+        validators=[DataRequired("Choose how often.")],
+    )
+
+
+class OpportunityAlertsForm(FlaskForm):
+    alerts_enabled = BooleanField("Remind me 14 and 3 days before it closes")
+
+
+class ProfileForm(FlaskForm):
+    """What the office is and needs: the input of its funding matches."""
+
+    organization_type = SelectField(
+        "Type of organization",
+        description="This decides which opportunities you are eligible for.",
+        choices=options([("", "- Select -"), *((k, v[0]) for k, v in ORGANIZATION_TYPES.items())]),
+        validators=[DataRequired("Choose the type of organization.")],
+    )
+    state = SelectField(
+        "State or territory",
+        choices=options([("", "- Select -"), *STATES]),
+        validators=[DataRequired("Choose a state or territory.")],
+    )
+    needs = TextAreaField(
+        "What do you need funding for?",
+        description=(
+            "Describe the work in your own words, for example: AI-assisted vulnerability "
+            "detection for our water utility's OT network."
+        ),
+        validators=[
+            DataRequired("Describe what you need funding for."),
+            Length(min=10, max=4000, message="Use between 10 and 4,000 characters."),
+        ],
+    )
+    award_min = IntegerField(
+        "Smallest award worth applying for (dollars)",
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=MAX_AWARD, message="Enter a dollar amount."),
+        ],
+    )
+    award_max = IntegerField(
+        "Largest award you could manage (dollars)",
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=MAX_AWARD, message="Enter a dollar amount."),
+        ],
+    )
+    work_roles = MultiCheckboxField(
+        "Work roles you need to staff",
+        description="Optional. We show hiring paths and open jobs for these roles.",
+        choices=[],
+        validators=[Optional()],
+    )
+
+    def set_roles(self, roles: list[tuple[str, str]]) -> None:
+        self.work_roles.choices = options(roles)
+
+    def validate_award_max(self, field: IntegerField) -> None:
+        if (
+            field.data is not None
+            and self.award_min.data is not None
+            and field.data < self.award_min.data
+        ):
+            raise ValidationError("The largest award must be at least the smallest.")
+
+    def profile_data(self) -> dict[str, Any]:
+        return {
+            "organization_type": self.organization_type.data,
+            "state": self.state.data,
+            "needs": (self.needs.data or "").strip(),
+            "award_min": self.award_min.data,
+            "award_max": self.award_max.data,
+            "work_roles": list(self.work_roles.data or []),
+        }

@@ -1,0 +1,312 @@
+"""Browsing open jobs: filters and paging in SQL, the same on SQLite and PostgreSQL.
+
+Series, hiring paths and locations are JSON lists. Each backend expands a list with its own
+table-valued function (SQLite `json_each`, PostgreSQL `json_array_elements_text`), both
+exposing a `value` column, so one `EXISTS` filter serves both and paging stays in SQL.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, exists, func, or_, select, true
+from sqlalchemy.orm import Session, selectinload
+
+from app.models import JobListing, JobRoleClassification, JobSeries, JobStatus
+from matching.jobs import HIRING_PATH_NAMES, JOB_CLEARANCE_LEVELS, US_STATES
+
+PER_PAGE = 20
+CLOSING_SOON_DAYS = 14
+CLOSING_WITHIN = (7, 14, 30, 60)
+GRADES = tuple(range(1, 16))
+# Browse choices -> the job clearance levels of matching.jobs they cover.
+CLEARANCE_CHOICES: dict[str, tuple[str, tuple[int, ...]]] = {
+    "none": ("No clearance needed", (0,)),
+    "public_trust": ("Public Trust", (1,)),
+    "secret": ("Confidential, Secret or DOE L", (2, 3)),
+    "top_secret": ("Top Secret or DOE Q", (4,)),
+    "ts_sci": ("Top Secret/SCI", (5,)),
+}
+
+
+@dataclass(frozen=True)
+class JobFilters:
+    """What the person chose on /jobs/; None or empty means "any"."""
+
+    series: str | None = None
+    hiring_path: str | None = None
+    grade: int | None = None
+    location: str | None = None
+    remote: bool = False
+    clearance: str | None = None
+    closing_within: int | None = None
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args: Any) -> JobFilters:
+        """From query-string arguments; anything unrecognised is ignored, never an error."""
+
+        def number(name: str, allowed: tuple[int, ...] | None = None) -> int | None:
+            raw = (args.get(name) or "").strip()
+            if not raw.isdigit():
+                return None
+            value = int(raw)
+            return value if allowed is None or value in allowed else None
+
+        series = (args.get("series") or "").strip()
+        path = (args.get("hiring_path") or "").strip().lower()
+        clearance = (args.get("clearance") or "").strip()
+        return cls(
+            series=series if series.isdigit() and len(series) == 4 else None,
+            hiring_path=path if path in HIRING_PATH_NAMES else None,
+            grade=number("grade", GRADES),
+            location=(args.get("location") or "").strip()[:100] or None,
+            remote=(args.get("remote") or "") in {"1", "on", "true", "yes"},
+            clearance=clearance if clearance in CLEARANCE_CHOICES else None,
+            closing_within=number("closing_within", CLOSING_WITHIN),
+            page=max(1, min(number("page") or 1, 10_000)),
+        )
+
+    def active(self) -> bool:
+        return any(
+            (
+                self.series,
+                self.hiring_path,
+                self.grade,
+                self.location,
+                self.remote,
+                self.clearance,
+                self.closing_within,
+            )
+        )
+
+    def query_args(self) -> dict[str, Any]:
+        """The filters as query-string arguments (for paging links), without the page."""
+        values = {
+            "series": self.series,
+            "hiring_path": self.hiring_path,
+            "grade": self.grade,
+            "location": self.location,
+            "remote": "1" if self.remote else None,
+            "clearance": self.clearance,
+            "closing_within": self.closing_within,
+        }
+        return {k: v for k, v in values.items() if v not in (None, "")}
+
+
+@dataclass
+class JobPage:
+    jobs: list[JobListing]
+    total: int
+    page: int
+    pages: int
+    per_page: int
+
+    @property
+    def first_index(self) -> int:
+        return (self.page - 1) * self.per_page + 1 if self.total else 0
+
+    @property
+    def last_index(self) -> int:
+        return min(self.total, self.page * self.per_page)
+
+
+def _elements(session: Session, column: Any) -> Any:
+    """A JSON list column as a table with one `value` row per element, on this backend."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.json_array_elements_text(column).table_valued("value", joins_implicitly=True)
+    return func.json_each(column).table_valued("value", joins_implicitly=True)
+
+
+def _contains(session: Session, column: Any, value: str) -> ColumnElement[bool]:
+    items = _elements(session, column)
+    return exists(select(1).select_from(items).where(items.c.value == value))
+
+
+def _location_matches(session: Session, place: str) -> ColumnElement[bool]:
+    """A job location names the place: a state (code or name) as the state, else any text."""
+    items = _elements(session, JobListing.locations)
+    words = " ".join(place.lower().split())
+    state = US_STATES.get(words.replace(".", ""), words if words in US_STATES.values() else None)
+    value = func.lower(items.c.value)
+    if state:
+        condition = or_(value == state, value.like(f"%, {_escape(state)}", escape="\\"))
+    else:
+        condition = value.like(f"%{_escape(words)}%", escape="\\")
+    return exists(select(1).select_from(items).where(condition))
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _clearance_texts(levels: tuple[int, ...]) -> list[str]:
+    return [text for text, level in JOB_CLEARANCE_LEVELS.items() if level in levels]
+
+
+def open_jobs_query(today: date):
+    """Open, non-duplicate jobs that have not passed their closing date."""
+    return select(JobListing).where(
+        JobListing.status == JobStatus.OPEN,
+        JobListing.duplicate_of_id.is_(None),
+        or_(JobListing.close_date.is_(None), JobListing.close_date >= today),
+    )
+
+
+def _apply(session: Session, query: Any, filters: JobFilters, today: date) -> Any:
+    if filters.series:
+        query = query.where(_contains(session, JobListing.series, filters.series))
+    if filters.hiring_path:
+        query = query.where(_contains(session, JobListing.hiring_paths, filters.hiring_path))
+    if filters.grade:
+        query = query.where(
+            JobListing.grade_low > 0,
+            JobListing.grade_low <= filters.grade,
+            func.coalesce(func.nullif(JobListing.grade_high, 0), JobListing.grade_low)
+            >= filters.grade,
+        )
+    if filters.location:
+        places = [p for p in filters.location.split(";") if p.strip()]
+        query = query.where(or_(*(_location_matches(session, p) for p in places)))
+    if filters.remote:
+        query = query.where(JobListing.remote.is_(True))
+    if filters.clearance:
+        label_levels = CLEARANCE_CHOICES[filters.clearance][1]
+        normalised = func.lower(func.trim(JobListing.clearance))
+        condition = normalised.in_(_clearance_texts(label_levels))
+        if 0 in label_levels:
+            condition = or_(condition, JobListing.clearance.is_(None), normalised == "")
+        query = query.where(condition)
+    if filters.closing_within:
+        query = query.where(
+            JobListing.close_date.is_not(None),
+            JobListing.close_date <= today + timedelta(days=filters.closing_within),
+        )
+    return query
+
+
+def browse_jobs(
+    session: Session, filters: JobFilters, today: date, per_page: int = PER_PAGE
+) -> JobPage:
+    """One page of open jobs matching the filters, soonest closing date first."""
+    query = _apply(session, open_jobs_query(today), filters, today)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, math.ceil(total / per_page))
+    page = min(filters.page, pages)
+    jobs = session.scalars(
+        query.order_by(
+            JobListing.close_date.is_(None), JobListing.close_date, JobListing.title, JobListing.id
+        )
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return JobPage(list(jobs), total, page, pages, per_page)
+
+
+def closing_soon(
+    session: Session, today: date, days: int = CLOSING_SOON_DAYS, limit: int = 200
+) -> list[JobListing]:
+    """Open jobs closing within `days` (today included), soonest first."""
+    query = _apply(session, open_jobs_query(today), JobFilters(closing_within=days), today)
+    return list(
+        session.scalars(
+            query.order_by(JobListing.close_date, JobListing.title, JobListing.id).limit(limit)
+        )
+    )
+
+
+def get_job(session: Session, job_id: int) -> JobListing | None:
+    """A job with its work-role classifications (any status: closed jobs say so)."""
+    return session.scalar(
+        select(JobListing)
+        .where(JobListing.id == job_id)
+        .options(
+            selectinload(JobListing.classifications).selectinload(JobRoleClassification.work_role)
+        )
+    )
+
+
+def series_options(session: Session, today: date) -> list[tuple[str, str]]:
+    """(code, "2210 IT Management") for every series that open jobs use."""
+    items = _elements(session, JobListing.series)
+    ids = open_jobs_query(today).with_only_columns(JobListing.id).subquery()
+    codes = session.scalars(
+        select(items.c.value)
+        .select_from(JobListing)
+        .join(items, true())  # a lateral join on both backends
+        .where(JobListing.id.in_(select(ids.c.id)))
+        .distinct()
+    ).all()
+    titles = {
+        code: title for code, title in session.execute(select(JobSeries.series, JobSeries.title))
+    }
+    return [
+        (code, f"{code} {titles[code]}" if code in titles else code)
+        for code in sorted({str(c) for c in codes if c})
+    ]
+
+
+def hiring_path_label(code: str) -> str:
+    """A USAJOBS hiring path code in words ("Veterans")."""
+    name = HIRING_PATH_NAMES.get(code.lower(), code)
+    return name[:1].upper() + name[1:]
+
+
+def hiring_path_options() -> list[tuple[str, str]]:
+    return [(code, hiring_path_label(code)) for code in HIRING_PATH_NAMES]
+
+
+def series_labels(session: Session, codes: list[str]) -> list[str]:
+    """Series codes with their titles ("2210 Information Technology Management")."""
+    titles = {
+        code: title
+        for code, title in session.execute(
+            select(JobSeries.series, JobSeries.title).where(JobSeries.series.in_(codes))
+        )
+    }
+    return [f"{code} {titles[code]}" if code in titles else code for code in codes]
+
+
+def grade_label(job: JobListing) -> str:
+    plan = job.pay_plan or "GS"
+    low, high = job.grade_low or 0, job.grade_high or 0
+    if low and high and low != high:
+        return f"{plan}-{low} to {plan}-{high}"
+    if low or high:
+        return f"{plan}-{low or high}"
+    return f"{plan}, set per position" if job.pay_plan else "Not stated"
+
+
+def location_label(job: JobListing, limit: int = 2) -> str:
+    places = list(job.locations or ())
+    if not places:
+        return "Remote" if job.remote else "Not stated"
+    text = "; ".join(places[:limit])
+    if len(places) > limit:
+        text += f" and {len(places) - limit} more"
+    return text
+
+
+def clearance_label(text: str | None) -> str:
+    """A job's clearance in words ("Not required" when none)."""
+    if not text or JOB_CLEARANCE_LEVELS.get(" ".join(text.lower().split())) == 0:
+        return "Not required"
+    return text
+
+
+def days_left_label(close_date: date | None, today: date) -> str:
+    if close_date is None:
+        return "No closing date"
+    days = (close_date - today).days
+    if days < 0:
+        return "Closed"
+    if days == 0:
+        return "Closes today"
+    return f"{days} day{'s' if days != 1 else ''} left"
+
+
+def date_label(day: date | None) -> str:
+    return f"{day:%B} {day.day}, {day.year}" if day else "Not stated"

@@ -1,0 +1,80 @@
+"""The cached job index: open, non-duplicate jobs only, refitted only when the listings change."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from app.models import JobStatus
+from app.services import job_index as service
+from app.services.matcher import role_matcher
+
+from .seeker_docs import FORENSICS_JOB_TEXT, add_job
+
+
+@pytest.fixture
+def matcher(db, catalog, tmp_path):
+    service.clear_cache()
+    return role_matcher(db, tmp_path)
+
+
+def test_only_open_non_duplicate_jobs_are_indexed(db, matcher):
+    shown = add_job(db, title="IT Specialist (SOC)", hiring_paths=["Public", "VET"])
+    add_job(db, title="Closed job", status=JobStatus.CLOSED)
+    add_job(db, title="Same job, other announcement", duplicate_of_id=shown.id)
+    postings = service.open_postings(db)
+    assert [p.id for p in postings] == [shown.id]
+    posting = postings[0]
+    assert posting.hiring_paths == ("public", "vet")  # USAJOBS codes, lower case
+    assert posting.text.startswith("IT Specialist (SOC)\n") and "Splunk" in posting.text
+    assert posting.close_date == shown.close_date and posting.url == shown.url
+
+
+def test_the_index_is_reused_until_the_listings_change(db, matcher):
+    add_job(db, title="IT Specialist (SOC)")
+    first = service.job_index(db, matcher)
+    assert first is not None and first.n_postings_ == 1
+    assert service.job_index(db, matcher) is first
+
+    second_job = add_job(db, title="Forensic Examiner", summary=FORENSICS_JOB_TEXT)
+    second = service.job_index(db, matcher)
+    assert second is not first and second.n_postings_ == 2
+    assert service.job_index(db, matcher) is second
+
+    second_job.status = JobStatus.CLOSED
+    second_job.closed_at = datetime.now(UTC)
+    db.flush()
+    assert service.job_index(db, matcher).n_postings_ == 1
+
+
+def test_the_version_follows_sightings_closings_and_duplicate_links(db, matcher):
+    job = add_job(db, title="IT Specialist (SOC)")
+    other = add_job(db, title="IT Specialist (SOC), again")
+    versions = [service.listings_version(db)]
+
+    job.last_seen_at = datetime.now(UTC) + timedelta(minutes=5)  # seen again by a scrape
+    db.flush()
+    versions.append(service.listings_version(db))
+
+    other.duplicate_of_id = job.id  # linked as a duplicate
+    db.flush()
+    versions.append(service.listings_version(db))
+
+    job.status, job.closed_at = JobStatus.CLOSED, datetime.now(UTC) + timedelta(minutes=6)
+    db.flush()
+    versions.append(service.listings_version(db))
+
+    assert len(set(versions)) == len(versions)
+    assert service.listings_version(db) == versions[-1]  # stable while nothing changes
+
+
+def test_no_open_jobs_means_no_index(db, matcher):
+    add_job(db, title="Closed job", status=JobStatus.CLOSED)
+    assert service.job_index(db, matcher) is None
+
+
+def test_the_index_classifies_jobs_into_work_roles(db, matcher):
+    soc = add_job(db, title="IT Cybersecurity Specialist (Cyber Defense Analyst)")
+    forensics = add_job(db, title="IT Specialist (Forensic Examiner)", summary=FORENSICS_JOB_TEXT)
+    index = service.job_index(db, matcher)
+    assert index.classifications(soc.id, top_k=1)[0][0] == "PD-WRL-001"
+    assert index.classifications(forensics.id, top_k=1)[0][0] in {"IN-WRL-002", "PD-WRL-002"}
