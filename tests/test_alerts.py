@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from app.models import OutboxMessage
+from app.models import AlertLog, OutboxMessage
 from app.services import saved
 from app.services.alerts import digest_key, is_due, queue_digests, reminder_key
 from app.services.funding_search import SearchQuery
@@ -115,8 +115,8 @@ def test_saved_opportunities_get_one_reminder_at_14_and_one_at_3_days(db):
     assert "1 closing soon" in message.subject
     assert "Closes in 14 days (2026-12-06): Deadline grant" in message.body
     key14 = reminder_key(user.id, row.id, 14, row.close_date)
-    ledger = db.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == key14))
-    assert ledger is not None and ledger.sent_at is not None  # a record, never sent by itself
+    ledger = db.scalar(select(AlertLog).where(AlertLog.dedupe_key == key14))
+    assert ledger is not None and ledger.message_id == message.id  # carried by that digest
     assert key14 == f"closing:{user.id}:{row.id}:14:2026-12-06"
 
     for day in range(1, 11):  # 13 .. 4 days left: already reminded
@@ -138,9 +138,7 @@ def test_a_moved_deadline_gets_a_fresh_reminder_and_late_saves_skip_to_3_days(db
     assert run(db).reminders == 2
     keys = set(
         db.scalars(
-            select(OutboxMessage.dedupe_key).where(
-                OutboxMessage.dedupe_key.like(f"closing:{user.id}:%")
-            )
+            select(AlertLog.dedupe_key).where(AlertLog.dedupe_key.like(f"closing:{user.id}:%"))
         )
     )
     assert reminder_key(user.id, late.id, 3, late.close_date) in keys

@@ -25,6 +25,7 @@ from app.models.catalog import (
     work_role_statements,
 )
 from app.models.funding_office import (
+    AlertLog,
     LoginAttempt,
     OutboxMessage,
     ProgramOfficeProfile,
@@ -47,6 +48,7 @@ from app.models.seekers import MatchRequest
 
 __all__ = [
     "Agency",
+    "AlertLog",
     "AliasKind",
     "AuditEntry",
     "Base",

@@ -108,6 +108,22 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
 
 
+class AlertLog(Base):
+    """What an alert already told an account (e.g. a 14-day reminder), so it is told once.
+
+    `dedupe_key` names the fact (``closing:{user}:{opportunity}:{days}:{close date}``);
+    `message_id` is the digest that carried it.
+    """
+
+    __tablename__ = "alert_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class LoginAttempt(Base):
     """Failed sign-ins, shared by every app instance, for rate limiting."""
 

@@ -6,10 +6,9 @@ snapshot forward. A second run on the same day leaves an account that already ha
 untouched, so nothing it found is lost: it is reported the next day.
 
 Deadline reminders fire 14 and 3 days before a saved opportunity closes. Each is recorded
-under its own key ``closing:{user}:{opp}:{14|3}:{close_date}`` so it is included once; a moved
-deadline gets a fresh key and a fresh reminder. Without a table of its own for these keys,
-the record is an outbox row that is never sent by itself: it is marked sent when written and
-its subject names the digest that carries the reminder.
+under its own key ``closing:{user}:{opp}:{14|3}:{close_date}`` in the alert log, with the
+digest that carried it, so it is included once; a moved deadline gets a fresh key and a fresh
+reminder.
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.models import (
+    AlertLog,
     FundingOpportunity,
     OpportunityStatus,
     OutboxMessage,
@@ -127,11 +127,14 @@ def search_news(session: Session, search: SavedSearch, today: date) -> SearchNew
 
 
 def _existing_keys(session: Session, keys: list[str]) -> set[str]:
+    """Keys already used: digests queued (outbox) and reminders given (alert log)."""
     if not keys:
         return set()
-    return set(
-        session.scalars(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys)))
+    queued = session.scalars(
+        select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys))
     )
+    told = session.scalars(select(AlertLog.dedupe_key).where(AlertLog.dedupe_key.in_(keys)))
+    return set(queued) | set(told)
 
 
 def due_reminders(session: Session, user_id: int, today: date) -> list[Reminder]:
@@ -255,27 +258,24 @@ def _write(session: Session, digest: Digest, now: datetime, base_url: str) -> No
     if digest.is_empty:
         return
     subject, body = render_digest(digest, base_url)
-    session.add(
-        OutboxMessage(
-            user_id=digest.user.id,
-            to_address=digest.user.email,
-            subject=subject,
-            body=body,
-            dedupe_key=digest.key,
-            created_at=now,
-        )
+    message = OutboxMessage(
+        user_id=digest.user.id,
+        to_address=digest.user.email,
+        subject=subject,
+        body=body,
+        dedupe_key=digest.key,
+        created_at=now,
     )
+    session.add(message)
+    session.flush()
     for reminder in digest.reminders:
-        # The record that this reminder went out (inside the digest): never sent by itself.
+        # Remember that this digest carried the reminder, so no later run repeats it.
         session.add(
-            OutboxMessage(
-                user_id=digest.user.id,
-                to_address=digest.user.email,
-                subject=f"Reminder carried by {digest.key}",
-                body=f"{_when(reminder.days_left)}: {reminder.opportunity.title}",
+            AlertLog(
                 dedupe_key=reminder.key,
+                user_id=digest.user.id,
+                message_id=message.id,
                 created_at=now,
-                sent_at=now,
             )
         )
 
