@@ -35,27 +35,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
 
-# Grants.gov eligible applicant codes (as scrapers.codes.APPLICANT_TYPES; matching/ stays
-# free of the scrapers package).
-APPLICANT_TYPES: dict[str, str] = {
-    "00": "State governments",
-    "01": "County governments",
-    "02": "City or township governments",
-    "04": "Special district governments",
-    "05": "Independent school districts",
-    "06": "Public and State controlled institutions of higher education",
-    "07": "Native American tribal governments (Federally recognized)",
-    "08": "Public housing authorities/Indian housing authorities",
-    "11": "Native American tribal organizations (other than Federally recognized)",
-    "12": "Nonprofits having a 501(c)(3) status with the IRS, other than IHEs",
-    "13": "Nonprofits without 501(c)(3) status, other than IHEs",
-    "20": "Private institutions of higher education",
-    "21": "Individuals",
-    "22": "For profit organizations other than small businesses",
-    "23": "Small businesses",
-    "25": "Others (see additional information on eligibility)",
-    "99": "Unrestricted (anyone may apply)",
-}
+from scrapers.codes import APPLICANT_TYPES as GRANTS_GOV_APPLICANT_TYPES
+
+# Grants.gov eligible applicant codes: one list, kept with the source's other code lists.
+APPLICANT_TYPES = GRANTS_GOV_APPLICANT_TYPES
 UNRESTRICTED = "99"
 OTHERS = "25"
 _CLOSED_STATUSES = frozenset({"closed", "archived"})

@@ -61,6 +61,17 @@ STATES: tuple[tuple[str, str], ...] = (
 MAX_AWARD = 10**10
 
 
+def award_field(label: str) -> IntegerField:
+    """An optional dollar amount, bounded so a typo cannot overflow a query."""
+    return IntegerField(
+        label,
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=MAX_AWARD, message="Enter a dollar amount."),
+        ],
+    )
+
+
 class MultiCheckboxField(SelectMultipleField):
     """A group of checkboxes (rendered by the templates as USWDS checkboxes)."""
 
@@ -94,20 +105,8 @@ class SearchForm(FlaskForm):
     status = MultiCheckboxField(
         "Status", choices=options(STATUS_LABELS.items()), validate_choice=False
     )
-    award_min = IntegerField(
-        "Smallest award you want (dollars)",
-        validators=[
-            Optional(),
-            NumberRange(min=0, max=MAX_AWARD, message="Enter a dollar amount."),
-        ],
-    )
-    award_max = IntegerField(
-        "Largest award you want (dollars)",
-        validators=[
-            Optional(),
-            NumberRange(min=0, max=MAX_AWARD, message="Enter a dollar amount."),
-        ],
-    )
+    award_min = award_field("Smallest award you want (dollars)")
+    award_max = award_field("Largest award you want (dollars)")
     closing_within = SelectField(
         "Closing within",
         choices=options([("", "Any time"), *((str(d), f"{d} days") for d in CLOSING_CHOICES)]),
@@ -194,20 +193,8 @@ class ProfileForm(FlaskForm):
             Length(min=10, max=4000, message="Use between 10 and 4,000 characters."),
         ],
     )
-    award_min = IntegerField(
-        "Smallest award worth applying for (dollars)",
-        validators=[
-            Optional(),
-            NumberRange(min=0, max=MAX_AWARD, message="Enter a dollar amount."),
-        ],
-    )
-    award_max = IntegerField(
-        "Largest award you could manage (dollars)",
-        validators=[
-            Optional(),
-            NumberRange(min=0, max=MAX_AWARD, message="Enter a dollar amount."),
-        ],
-    )
+    award_min = award_field("Smallest award worth applying for (dollars)")
+    award_max = award_field("Largest award you could manage (dollars)")
     work_roles = MultiCheckboxField(
         "Work roles you need to staff",
         description="Optional. We show hiring paths and open jobs for these roles.",
