@@ -69,6 +69,31 @@ def test_an_existing_address_cannot_register_again(client, db):
     assert "already exists" in response.get_data(as_text=True)
 
 
+def test_registration_attempts_are_limited_per_client_address(app, client, db):
+    """Probing many addresses for existing accounts from one network is cut short."""
+    app.config["LOGIN_MAX_FAILURES"] = 2
+    for n in range(2):
+        probe = {**FORM, "email": f"probe{n}@example.gov"}
+        make_office(db, probe["email"])
+        db.commit()
+        assert "already exists" in client.post(
+            "/account/register", data=probe, environ_base={"REMOTE_ADDR": "198.51.100.7"}
+        ).get_data(as_text=True)
+    blocked = client.post(
+        "/account/register",
+        data={**FORM, "email": "new@example.gov"},
+        environ_base={"REMOTE_ADDR": "198.51.100.7"},
+    )
+    assert blocked.status_code == 429
+    assert "Too many registration attempts" in blocked.get_data(as_text=True)
+    other = client.post(
+        "/account/register",
+        data={**FORM, "email": "new@example.gov"},
+        environ_base={"REMOTE_ADDR": "198.51.100.8"},
+    )
+    assert other.status_code == 302  # another network is not affected
+
+
 def test_registration_needs_a_csrf_token_when_protection_is_on(app, client):
     app.config["WTF_CSRF_ENABLED"] = True
     assert client.post("/account/register", data=FORM).status_code == 400

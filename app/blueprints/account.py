@@ -37,10 +37,10 @@ def _throttle() -> login_throttle.Throttle:
     )
 
 
-def _wait_message(seconds: int) -> str:
+def _wait_message(seconds: int, what: str = "failed sign-in attempts") -> str:
     minutes = max(1, math.ceil(seconds / 60))
     return (
-        "Too many failed sign-in attempts. For your security, please wait "
+        f"Too many {what}. For your security, please wait "
         f"{minutes} minute{'s' if minutes != 1 else ''} and try again."
     )
 
@@ -84,6 +84,20 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         session = db_session()
+        # Registration attempts per client address share the sign-in limit, so the form
+        # cannot be used to test many addresses for existing accounts.
+        throttle, now = _throttle(), utcnow()
+        keys = [f"register-ip:{(request.remote_addr or 'unknown')[:64]}"]
+        wait = login_throttle.retry_after(session, keys, throttle, now)
+        if wait:
+            form.email.errors = [
+                *form.email.errors,
+                _wait_message(wait, "registration attempts from your network"),
+            ]
+            session.commit()
+            return render_template("account/register.html", form=form), 429
+        login_throttle.record_failure(session, keys, throttle, now)
+        session.commit()
         try:
             email = normalise_email(form.email.data or "")
             user = create_user(
