@@ -633,15 +633,33 @@ class RoleMatcher(BaseEstimator):
         mentions = [self.profiler_.extract(t) for t in texts]
         return 100.0 * self.ranker_.predict_proba(self._features(texts, mentions))
 
-    def rank(self, text: str, top_k: int | None = 5) -> list[RoleMatch]:
-        """The best `top_k` roles for one text (all roles when top_k is None)."""
-        return self.rank_many([text], top_k)[0]
+    def rank(
+        self,
+        text: str,
+        top_k: int | None = 5,
+        mentions: Sequence[SkillMention] | None = None,
+    ) -> list[RoleMatch]:
+        """The best `top_k` roles for one text (all roles when top_k is None).
 
-    def rank_many(self, texts: Iterable[str], top_k: int | None = 5) -> list[list[RoleMatch]]:
+        `mentions`, when the caller already has `extract(text)`, saves extracting again.
+        """
+        given = None if mentions is None else [list(mentions)]
+        return self.rank_many([text], top_k, mentions=given)[0]
+
+    def rank_many(
+        self,
+        texts: Iterable[str],
+        top_k: int | None = 5,
+        mentions: Sequence[Sequence[SkillMention]] | None = None,
+    ) -> list[list[RoleMatch]]:
         """`rank` for many texts; the scoring is one vectorised pass."""
         check_is_fitted(self, "pipeline_")
         texts = _as_texts(texts)
-        mentions = [self.profiler_.extract(t) for t in texts]
+        if mentions is None:
+            mentions = [self.profiler_.extract(t) for t in texts]
+        elif len(mentions) != len(texts):
+            raise ValueError("mentions must give one list per text")
+        mentions = [list(m) for m in mentions]
         scores = 100.0 * self.ranker_.predict_proba(self._features(texts, mentions))
         k = scores.shape[1] if top_k is None else max(0, min(int(top_k), scores.shape[1]))
         results = []

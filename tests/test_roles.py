@@ -246,3 +246,17 @@ def test_text_similarity_alone_cannot_reach_the_threshold(fitted):
     n_skills, n_roles = ranker.n_skills_, len(ranker.role_ids_)
     X = sparse.hstack([sparse.csr_matrix((1, n_skills)), sparse.csr_matrix(np.ones((1, n_roles)))])
     assert 100 * ranker.predict_proba(X).max() < MATCH_THRESHOLD
+
+
+def test_mentions_already_extracted_are_reused_not_extracted_again(fitted, monkeypatch):
+    text = SOC_RESUME
+    mentions = fitted.extract(text)
+    expected = [m.to_dict() for m in fitted.rank(text, top_k=5)]
+
+    def no_second_extraction(_text):
+        raise AssertionError("rank extracted the text again")
+
+    monkeypatch.setattr(fitted.profiler_, "extract", no_second_extraction)
+    assert [m.to_dict() for m in fitted.rank(text, top_k=5, mentions=mentions)] == expected
+    with pytest.raises(ValueError, match="one list per text"):
+        fitted.rank_many([text, text], mentions=[mentions])

@@ -362,7 +362,7 @@ def analyse(
     """Everything shown on the results page except the (live) jobs, as JSON-ready data."""
     text = document.text
     mentions = matcher.extract(text)
-    ranked = matcher.rank(text, top_k=None)
+    ranked = matcher.rank(text, top_k=None, mentions=mentions)
     top = ranked[:TOP_ROLES]
     return {
         "format": RESULTS_FORMAT,
