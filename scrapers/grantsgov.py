@@ -7,18 +7,17 @@ into :class:`PayloadError`. The client is paced by the session it is given.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol, get_args
 
 from scrapers.errors import PayloadError, ScraperError, SourceError
+from scrapers.html_text import html_to_text, unescape_html
 from scrapers.records import FundingRecord, FundingStatus
 from scrapers.text import (
     clean,
     deadline,
-    html_to_text,
     parse_bool,
     parse_date,
     parse_int,
@@ -117,14 +116,7 @@ def check_error_shapes(payload: Any, what: str) -> None:
 def _unescape(value: Any) -> str | None:
     """Trimmed text with HTML entities decoded, even when escaped twice."""
     text = clean(value)
-    if text is None:
-        return None
-    for _ in range(2):
-        unescaped = html.unescape(text)
-        if unescaped == text:
-            break
-        text = unescaped
-    return text
+    return None if text is None else unescape_html(text)
 
 
 def _status(value: Any) -> str | None:

@@ -15,11 +15,11 @@ from typing import Any, get_args
 from scrapers.codes import FUNDING_CATEGORIES
 from scrapers.errors import ConfigurationError, PayloadError, SourceError
 from scrapers.grantsgov import JsonSession
+from scrapers.html_text import html_to_text
 from scrapers.records import FundingRecord, FundingStatus
 from scrapers.text import (
     clean,
     deadline,
-    html_to_text,
     parse_bool,
     parse_date,
     parse_int,

@@ -1,4 +1,4 @@
-"""Small normalisers shared by the parsers: HTML to text, dates, money, booleans."""
+"""Small normalisers shared by the parsers: dates, money, booleans (HTML: html_text.py)."""
 
 from __future__ import annotations
 
@@ -7,37 +7,8 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from bs4 import BeautifulSoup
-
 # Grants.gov and others use far-future dates to mean "open until further notice".
 STAND_IN_YEARS = frozenset({2076, 2099})
-_SPACES = re.compile(r"[ \t\r\f\v]+")
-_BLANK_LINES = re.compile(r"\n\s*\n+")
-
-
-def html_to_text(value: str | None) -> str | None:
-    """Plain text from HTML that may be escaped once or twice (the XML extract double-escapes)."""
-    if value is None:
-        return None
-    text = str(value)
-    # Unescape until stable (at most three rounds): "&amp;lt;br/&amp;gt;" -> "<br/>".
-    for _ in range(3):
-        unescaped = html.unescape(text)
-        if unescaped == text:
-            break
-        text = unescaped
-    if "<" in text and ">" in text:
-        soup = BeautifulSoup(text, "html.parser")
-        for br in soup.find_all("br"):
-            br.replace_with("\n")
-        for block in soup.find_all(["p", "div", "li", "tr", "h1", "h2", "h3", "h4", "ul", "ol"]):
-            block.insert_before("\n")
-            block.insert_after("\n")
-        text = soup.get_text()
-    text = text.replace("\xa0", " ")
-    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
-    text = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
-    return text or None
 
 
 def parse_date(value: Any) -> date | None:

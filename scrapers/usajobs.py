@@ -14,9 +14,10 @@ from datetime import date
 from typing import Any
 
 from scrapers.errors import ConfigurationError, PayloadError
+from scrapers.html_text import html_to_text
 from scrapers.http import PoliteSession
 from scrapers.records import JobRecord
-from scrapers.text import clean, html_to_text, parse_bool, parse_date, parse_int, parse_money
+from scrapers.text import clean, parse_bool, parse_date, parse_int, parse_money
 
 SOURCE = "usajobs"
 DEFAULT_BASE_URL = "https://data.usajobs.gov"

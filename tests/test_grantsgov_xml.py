@@ -1,9 +1,8 @@
-"""The Grants.gov daily XML extract: streaming, zips, quirks, truncation, HTML to text."""
+"""The Grants.gov daily XML extract: streaming, zips, quirks, truncation."""
 
 from __future__ import annotations
 
 import io
-import random
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -11,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from scrapers.errors import PayloadError
-from scrapers.grantsgov_xml import fast_html_to_text, iter_extract
-from scrapers.text import html_to_text
+from scrapers.grantsgov_xml import iter_extract
 
 FIXTURES = Path(__file__).parent / "fixtures" / "grantsgov"
 EXTRACT = FIXTURES / "extract.xml"
@@ -107,6 +105,29 @@ def test_extract_status_depends_on_today():
 def test_extract_statuses_filter():
     records = list(iter_extract(EXTRACT, today=TODAY, statuses={"posted", "forecasted"}))
     assert [r.source_id for r in records] == ["355001", "320536", "365100"]
+
+
+def test_a_synopsis_filtered_out_still_supersedes_its_forecast():
+    extract = b"""<?xml version="1.0" encoding="UTF-8"?>
+<Grants xmlns="http://apply.grants.gov/system/OpportunityDetail-V1.0">
+<OpportunitySynopsisDetail_1_0><OpportunityID>7</OpportunityID>
+<OpportunityTitle>Closed synopsis</OpportunityTitle><CloseDate>01152026</CloseDate>
+<LastUpdatedDate>01012026</LastUpdatedDate></OpportunitySynopsisDetail_1_0>
+<OpportunityForecastDetail_1_0><OpportunityID>7</OpportunityID>
+<OpportunityTitle>Its old forecast</OpportunityTitle>
+<LastUpdatedDate>01012025</LastUpdatedDate></OpportunityForecastDetail_1_0>
+<OpportunityForecastDetail_1_0><OpportunityID>8</OpportunityID>
+<OpportunityTitle>A forecast of its own</OpportunityTitle>
+<EstimatedSynopsisCloseDate>12012026</EstimatedSynopsisCloseDate>
+<LastUpdatedDate>01012026</LastUpdatedDate></OpportunityForecastDetail_1_0>
+</Grants>"""
+    records = list(iter_extract(io.BytesIO(extract), today=TODAY, statuses={"forecasted"}))
+    assert [(r.source_id, r.status) for r in records] == [("8", "forecasted")]
+    plain = extract.replace(b' xmlns="http://apply.grants.gov/system/OpportunityDetail-V1.0"', b"")
+    records = list(iter_extract(io.BytesIO(plain), today=TODAY, statuses={"forecasted"}))
+    assert [r.source_id for r in records] == ["8"]
+    everything = list(iter_extract(io.BytesIO(extract), today=TODAY))
+    assert [(r.source_id, r.status) for r in everything] == [("7", "closed"), ("8", "forecasted")]
 
 
 def test_extract_without_namespace():
@@ -213,99 +234,3 @@ def test_malformed_extract():
         list(iter_extract(io.BytesIO(data), today=TODAY))
     with pytest.raises(PayloadError, match="line 1"):
         list(iter_extract(io.BytesIO(b"")))
-
-
-# --- HTML to text -----------------------------------------------------------------------
-
-EDGE_CASES = [
-    None,
-    "",
-    "   ",
-    "plain text",
-    "a &amp; b",
-    "a &amp;amp; b &amp;lt;i&amp;gt;x&amp;lt;/i&amp;gt;",
-    "&lt;p&gt;one&lt;/p&gt;&lt;p&gt;two&lt;/p&gt;",
-    "<p>one</p><p>two</p>",
-    "<P CLASS='x'>Upper</P>",
-    "<p>line<br/>break<br>again<br />end</p>",
-    "<ul>\n <li>a</li>\n <li>b &ndash; c</li>\n</ul>",
-    "<div><p>nested</p>tail</div>",
-    '<p>link <a href="https://example.gov/?a=1&amp;b=2" target="_blank">here</a>.</p>',
-    "<p>unclosed<p>paragraphs",
-    "<b><p>x</b>y</p>",
-    "<div><p>a</div>b",
-    "<p/>self closing",
-    "x<br></br>y",
-    "a < b and c > d",
-    "<p>a < b</p>",
-    "text <!-- comment --> more",
-    "<p>a<script>var x = '<p>';</script>b</p>",
-    "<style>p {}</style><p>styled</p>",
-    "tabs\tand\rcarriage\r\nreturns  and   spaces",
-    "non&nbsp;breaking&#160;spaces&#xA0;here",
-    "&#8220;quotes&#8221; &rsquo; &hellip;",
-    "<h1>Title</h1><h2>Sub</h2><table><tr><td>a</td><td>b</td></tr></table>",
-    '<o:p>word</o:p> <span style="font-size: 12pt">html</span>',
-    "<p>\u2003em space\u2003inside</p>",
-    "unknown &notanentity; and &amp and & alone",
-    "<p>a</p>\n\n\n\n<p>b</p>",
-    "<img src='x.png' alt='pic'/> after image <hr> rule",
-    "<p>attr with > inside</p><a title='a>b'>t</a>",
-    "&amp;lt;br/&amp;gt;double&amp;lt;br/&amp;gt;escaped",
-    "<td>cell</td> <li>stray item</li>",
-    "<p>upper</P>",
-    "<textarea><p>raw</p></textarea>",
-]
-
-
-@pytest.mark.parametrize("value", EDGE_CASES)
-def test_fast_html_to_text_matches_html_to_text(value):
-    assert fast_html_to_text(value) == html_to_text(value)
-
-
-def test_fast_html_to_text_matches_on_random_markup():
-    rng = random.Random(7)
-    pieces = [
-        "<p>", "</p>", "<br/>", "<ul>", "</ul>", "<li>", "</li>", "<strong>", "</strong>",
-        "<div>", "</div>", "&amp;", "&lt;", "&gt;", "&nbsp;", "&ndash;", "&quot;", " ", "  ",
-        "\n", "\t", "word", "Cyber", "AI", "<em>", "</em>", "<a href=\"x\">", "</a>", "&amp;lt;",
-        "&amp;gt;", "<h2>", "</h2>", "&#39;", "<", ">",
-    ]  # fmt: skip
-    for _ in range(400):
-        value = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
-        escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        assert fast_html_to_text(value) == html_to_text(value), value
-        assert fast_html_to_text(escaped) == html_to_text(escaped), escaped
-
-
-def _nested_markup(rng: random.Random, depth: int = 0) -> str:
-    """Well-nested HTML with entities and odd whitespace: what the fast path must handle."""
-    texts = ["Cyber", "AI &amp; ML", " grants ", "&ndash;", "\n", "\t", "a&nbsp;b", "&quot;x&quot;"]
-    out = []
-    for _ in range(rng.randint(1, 4)):
-        choice = rng.random()
-        if depth < 3 and choice < 0.5:
-            tag = rng.choice(["p", "div", "ul", "li", "strong", "em", "h3", "span", "P"])
-            attrs = rng.choice(["", ' class="x"', " style='a:b'", " id=k"])
-            inner = _nested_markup(rng, depth + 1)
-            out.append(f"<{tag}{attrs}>{inner}</{tag}>")
-        elif choice < 0.6:
-            out.append(rng.choice(["<br/>", "<br>", "<br />", "<hr>", "<img src='a.png'/>"]))
-        else:
-            out.append(rng.choice(texts))
-    return "".join(out)
-
-
-def test_fast_html_to_text_fast_path_on_well_nested_markup(monkeypatch):
-    import scrapers.grantsgov_xml as module
-
-    fallbacks = []
-    monkeypatch.setattr(module, "html_to_text", lambda v: fallbacks.append(v) or html_to_text(v))
-    rng = random.Random(11)
-    for _ in range(400):
-        value = _nested_markup(rng)
-        # As in the extract: HTML escaped once more.
-        escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        for candidate in (value, escaped):
-            assert fast_html_to_text(candidate) == html_to_text(candidate), candidate
-    assert fallbacks == []  # all of it took the fast path
