@@ -126,7 +126,9 @@ def html_to_text_parsed(value: str | None) -> str | None:
         return None
     text = unescape_html(str(value))
     if "<" in text and ">" in text:
-        soup = BeautifulSoup(text, "html.parser")
+        # The newline (trimmed away below) keeps html.parser from dropping a reference
+        # left unfinished at the very end: "<br>R&D" would otherwise come out as "RD".
+        soup = BeautifulSoup(text + "\n", "html.parser")
         for br in soup.find_all("br"):
             br.replace_with("\n")
         for block in soup.find_all(list(BLOCK_TAGS)):
