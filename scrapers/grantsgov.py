@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any, Protocol, get_args
 
 from scrapers.errors import PayloadError, ScraperError, SourceError
-from scrapers.html_text import html_to_text, unescape_html
+from scrapers.html_text import html_to_text, unescape_text
 from scrapers.records import FundingRecord, FundingStatus
 from scrapers.text import (
     clean,
@@ -113,12 +113,6 @@ def check_error_shapes(payload: Any, what: str) -> None:
         raise SourceError(f"Grants.gov {what} failed: {payload['message']}")
 
 
-def _unescape(value: Any) -> str | None:
-    """Trimmed text with HTML entities decoded, even when escaped twice."""
-    text = clean(value)
-    return None if text is None else unescape_html(text)
-
-
 def _status(value: Any) -> str | None:
     text = clean(value)
     return text.lower() if text else None
@@ -166,9 +160,9 @@ def _parse_hit(item: Any) -> Search2Hit:
     return Search2Hit(
         id=str(item["id"]).strip(),
         number=clean(item.get("number")),
-        title=_unescape(item.get("title")) or "",
+        title=unescape_text(item.get("title")) or "",
         agency_code=clean(item.get("agencyCode")),
-        agency=_unescape(agency),
+        agency=unescape_text(agency),
         open_date=parse_date(item.get("openDate")),
         close_date=deadline(item.get("closeDate")),
         status=_status(item.get("oppStatus")),
@@ -213,8 +207,8 @@ def _agency_name(data: dict[str, Any], section: dict[str, Any]) -> str | None:
         for key in ("agencyDetails", "topAgencyDetails"):
             details = holder.get(key)
             if isinstance(details, dict) and clean(details.get("agencyName")):
-                return _unescape(details["agencyName"])
-    return _unescape(section.get("agencyName"))
+                return unescape_text(details["agencyName"])
+    return unescape_text(section.get("agencyName"))
 
 
 def parse_opportunity(payload: Any, *, today: date | None = None) -> FundingRecord:
@@ -279,7 +273,7 @@ def parse_opportunity(payload: Any, *, today: date | None = None) -> FundingReco
         source=SOURCE,
         source_id=opp_id,
         legacy_id=opp_id,
-        title=_unescape(data.get("opportunityTitle")) or "",
+        title=unescape_text(data.get("opportunityTitle")) or "",
         number=clean(data.get("opportunityNumber")),
         agency_code=clean(data.get("owningAgencyCode")) or clean(section.get("agencyCode")),
         agency=_agency_name(data, section),

@@ -19,7 +19,7 @@ from typing import IO, Any
 from lxml import etree
 
 from scrapers.errors import PayloadError
-from scrapers.html_text import html_to_text, unescape_html
+from scrapers.html_text import html_to_text, unescape_text
 from scrapers.records import FundingRecord
 from scrapers.text import STAND_IN_YEARS, parse_bool, parse_date, parse_money
 
@@ -217,15 +217,6 @@ def _fields(elem: Any) -> dict[str, Any]:
     return fields
 
 
-def _unescape(value: str | None) -> str | None:
-    """Titles and names: entities decoded even when escaped twice, no HTML parsing."""
-    if value is None:
-        return None
-    if "&" in value:
-        value = unescape_html(value)
-    return value.strip() or None
-
-
 def _codes(values: list[str] | None, *, pad: int = 0) -> tuple[str, ...]:
     if not values:
         return ()
@@ -297,10 +288,10 @@ def _record(is_synopsis: bool, opp_id: str, fields: dict[str, Any], today: date)
         source="grantsgov",
         source_id=opp_id,
         legacy_id=opp_id,
-        title=_unescape(fields.get("OpportunityTitle")) or "",
+        title=unescape_text(fields.get("OpportunityTitle")) or "",
         number=fields.get("OpportunityNumber"),
         agency_code=fields.get("AgencyCode"),
-        agency=_unescape(fields.get("AgencyName")),
+        agency=unescape_text(fields.get("AgencyName")),
         assistance_listings=_codes(fields.get("CFDANumbers")),
         status=status,  # type: ignore[arg-type]
         open_date=open_date,

@@ -86,6 +86,16 @@ def unescape_html(text: str, rounds: int = _UNESCAPE_ROUNDS) -> str:
     return text
 
 
+def unescape_text(value: object) -> str | None:
+    """Titles and names: entities decoded even when escaped twice, trimmed; None when blank.
+
+    No HTML parsing: a "<" in a title is text.
+    """
+    if value is None:
+        return None
+    return unescape_html(str(value)).strip() or None
+
+
 # --- whitespace ---------------------------------------------------------------------------
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")

@@ -8,7 +8,7 @@ import random
 import pytest
 
 import scrapers.html_text as module
-from scrapers.html_text import html_to_text, html_to_text_parsed, unescape_html
+from scrapers.html_text import html_to_text, html_to_text_parsed, unescape_html, unescape_text
 
 EDGE_CASES = [
     "R&amp;D&lt;br/&gt;and AT&amp;amp;T&lt;b&gt;x&lt;/b&gt;",
@@ -175,3 +175,16 @@ def test_well_nested_markup_takes_the_fast_path(monkeypatch):
     for candidate, text in expected:
         assert html_to_text(candidate) == text, candidate
     assert fallbacks == []  # all of it took the fast path
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        ("Cyber &amp;amp; AI &amp;ndash; FY26 ", "Cyber & AI \u2013 FY26"),
+        ("Bits &lt;and&gt; bytes", "Bits <and> bytes"),
+        ("   ", None),
+        (None, None),
+    ],
+)
+def test_titles_are_unescaped_and_trimmed_but_not_parsed(value, text):
+    assert unescape_text(value) == text
