@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +17,24 @@ from sqlalchemy.orm import Session
 
 from app import create_app, migrate
 from app.config import ConfigError
+
+
+@contextmanager
+def stop_on_terminate() -> Iterator[None]:
+    """SIGTERM (a scheduler's time limit, a deploy) stops a run as Ctrl-C does.
+
+    Python's default for SIGTERM ends the process on the spot, leaving the run recorded as
+    running for ever; as KeyboardInterrupt the run is recorded as interrupted first.
+    """
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 class Context:
@@ -245,7 +264,7 @@ def scrape(ctx: Context, source: str, base_url: str | None, since: Any) -> None:
     sources = SOURCES if source == "all" else (source,)
     failed = False
     for name in sources:
-        with _progress(f"{name}") as tick:
+        with _progress(f"{name}") as tick, stop_on_terminate():
             result = scrape_source(
                 ctx.session_factory,
                 name,
@@ -283,11 +302,14 @@ def ingest(ctx: Context, file: Path, kind: str | None) -> None:
         pass  # checks the database is migrated
     if not file.exists():
         raise click.ClickException(f"{file} does not exist")
-    result = ingest_file(ctx.session_factory, file, kind)
+    with stop_on_terminate():
+        result = ingest_file(ctx.session_factory, file, kind)
     if result.error:
         message = result.error if file.name in result.error else f"{file.name}: {result.error}"
         raise click.ClickException(message)
     click.echo(f"{file.name}: {result.summary()}")
+    for warning in result.warnings:
+        click.echo(f"  warning: {warning}")
     if result.source == "usajobs" and (result.counts.new or result.counts.updated):
         _classify_jobs(ctx)
 

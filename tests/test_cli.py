@@ -160,6 +160,26 @@ def test_ingest_of_a_broken_file_stores_nothing_and_exits_non_zero(run, tmp_path
     assert json.loads(run("listings", "--kind", "jobs", "--json").output) == []
 
 
+def test_ingest_stores_what_fits_and_warns_of_the_record_that_does_not(run, tmp_path):
+    from .scraper_helpers import fixture_path
+
+    assert run("db", "upgrade").exit_code == 0
+    payload = json.loads(fixture_path("usajobs", "search_page.json").read_text())
+    items = payload["SearchResult"]["SearchResultItems"]
+    first = items[0]["MatchedObjectDescriptor"]
+    first["PositionTitle"] = "IT Specialist (INFOSEC) " * 30
+    items[1]["MatchedObjectDescriptor"]["PositionTitle"] += "\u0000"
+    edited = tmp_path / "search.json"
+    edited.write_text(json.dumps(payload))
+
+    result = run("ingest", str(edited))
+    assert result.exit_code == 0, result.output
+    assert "2 new, 0 updated, 0 unchanged, 0 closed, 1 failed" in result.output
+    assert "warning: usajobs 801234500: title is 719 characters" in result.output
+    listed = json.loads(run("listings", "--kind", "jobs", "--json").output)
+    assert len(listed) == 2 and all("\x00" not in job["title"] for job in listed)
+
+
 def test_samples_load_is_idempotent(run):
     assert run("db", "upgrade").exit_code == 0
     assert run("catalog", "load").exit_code == 0
@@ -268,3 +288,17 @@ def test_match_jobs_and_funding_against_the_sample_listings(loaded, tmp_path):
     profile.write_text('{"needs": "cyber"}')
     bad = loaded("match", "funding", str(profile))
     assert bad.exit_code == 1 and "applicant_types" in bad.output
+
+
+def test_sigterm_stops_a_run_as_ctrl_c_does_and_is_restored_after():
+    import os
+    import signal
+    import time
+
+    from app.cli import stop_on_terminate
+
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(KeyboardInterrupt), stop_on_terminate():
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)  # never reached in full: the handler raises as soon as it runs
+    assert signal.getsignal(signal.SIGTERM) is before

@@ -152,3 +152,126 @@ def test_a_listing_closing_at_its_source_gets_closed_at(db, status):
     row = db.scalar(select(FundingOpportunity))
     assert str(row.status) == status and row.closed_at is not None
     assert ingestor.counts.closed == 1
+
+
+def test_a_record_too_long_for_its_columns_is_skipped_with_a_warning_and_the_rest_stored(db):
+    ingestor = Ingestor(db)
+    too_long = replace(JOB, source_id="800000009", title="IT Specialist " * 40)
+    outcomes = ingestor.store_batch([too_long, JOB])
+    assert outcomes == ["failed", "new"]
+    assert ingestor.counts.failed == 1 and ingestor.counts.new == 1
+    assert ingestor.warnings == [
+        "usajobs 800000009: title is 560 characters, longer than the 500 the database holds; "
+        "not stored"
+    ]
+    assert [row.source_id for row in db.scalars(select(JobListing))] == ["800000001"]
+
+
+def test_an_identifier_too_long_for_its_column_is_skipped(db):
+    ingestor = Ingestor(db)
+    assert ingestor.store(replace(OPPORTUNITY, source_id="9" * 200)) == "failed"
+    assert "source_id is 200 characters" in ingestor.warnings[0]
+    assert count(db, FundingOpportunity) == 0
+
+
+def test_an_identifier_holding_a_nul_is_skipped_without_upsetting_the_batch(db):
+    ingestor = Ingestor(db)
+    assert ingestor.store_batch([replace(JOB, source_id="80000\x000001"), JOB]) == [
+        "failed",
+        "new",
+    ]
+    assert ingestor.warnings == ["usajobs 800000001: source_id holds a NUL character; not stored"]
+
+
+def test_a_number_beyond_an_integer_column_is_skipped(db):
+    ingestor = Ingestor(db)
+    assert ingestor.store(replace(JOB, grade_low=99_999_999_999)) == "failed"
+    assert ingestor.warnings == [
+        "usajobs 800000001: grade_low 99999999999 is out of range; not stored"
+    ]
+    assert ingestor.store(replace(OPPORTUNITY, expected_awards=2**31)) == "failed"
+    assert count(db, JobListing) == count(db, FundingOpportunity) == 0
+
+
+def test_nul_characters_are_dropped_from_stored_text(db):
+    Ingestor(db).store(
+        replace(JOB, title="IT Specialist\x00 (INFOSEC)", locations=("Arlington,\x00 Virginia",))
+    )
+    row = db.scalar(select(JobListing))
+    assert row.title == "IT Specialist (INFOSEC)"
+    assert row.locations == ["Arlington, Virginia"]
+
+
+def test_a_run_keeps_its_warnings_and_failed_records_for_staff(session_factory, db):
+    source_warnings: list[str] = []
+
+    def records():
+        yield JOB
+        yield replace(JOB, source_id="800000009", title="x" * 501)
+        source_warnings.append("page 2: 3 postings without a control number")
+
+    result = execute_run(
+        session_factory, "usajobs", records, kind="ingest", source_warnings=source_warnings
+    )
+    assert result.status == RunStatus.SUCCEEDED
+    assert (result.counts.new, result.counts.failed) == (1, 1)
+    assert result.warnings == [
+        "usajobs 800000009: title is 501 characters, longer than the 500 the database holds; "
+        "not stored",
+        "page 2: 3 postings without a control number",
+    ]
+    run = db.get(ScrapeRun, result.run_id)
+    assert run.warnings == result.warnings and run.failed == 1
+
+
+def test_a_run_keeps_a_bounded_number_of_warnings(session_factory, db):
+    def records():
+        for i in range(60):
+            yield replace(JOB, source_id=f"8100000{i:02d}", title="x" * 501)
+
+    result = execute_run(session_factory, "usajobs", records)
+    assert result.counts.failed == 60
+    assert len(result.warnings) == 50
+    assert result.warnings[-1] == "... and 11 more warnings"
+    assert db.get(ScrapeRun, result.run_id).warnings == result.warnings
+
+
+def test_a_database_error_fails_the_run_with_one_line_and_records_it(
+    session_factory, db, monkeypatch
+):
+    from sqlalchemy.exc import OperationalError
+
+    def refuse(self, records):
+        raise OperationalError("INSERT ...", {}, Exception("server closed the connection\nmore"))
+
+    monkeypatch.setattr(Ingestor, "store_batch", refuse)
+    result = execute_run(session_factory, "usajobs", lambda: iter([JOB]), kind="ingest")
+    assert result.status == RunStatus.FAILED
+    assert result.error == "database error: server closed the connection"
+    run = db.get(ScrapeRun, result.run_id)
+    assert str(run.status) == "failed" and run.finished_at is not None
+    assert run.error == result.error
+
+
+def test_an_interrupted_run_is_recorded_as_failed_and_the_interruption_goes_on(session_factory, db):
+    def records():
+        yield JOB
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        execute_run(session_factory, "usajobs", records, batch_size=None)
+    run = db.scalars(select(ScrapeRun)).one()
+    assert str(run.status) == "failed" and run.error == "interrupted"
+    assert run.finished_at is not None
+    assert count(db, JobListing) == 0
+
+
+def test_a_bug_half_way_is_recorded_as_an_internal_error_and_raised(session_factory, db):
+    def records():
+        yield JOB
+        raise TypeError("unsupported operand")
+
+    with pytest.raises(TypeError):
+        execute_run(session_factory, "usajobs", records, kind="ingest")
+    run = db.scalars(select(ScrapeRun)).one()
+    assert str(run.status) == "failed" and run.error == "internal error (TypeError)"

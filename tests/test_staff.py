@@ -37,6 +37,24 @@ def test_staff_see_recorded_runs_with_their_errors(client, db, session_factory):
     assert "backend not available" in html
 
 
+def test_staff_see_when_runs_finished_and_which_records_failed(client, db, session_factory):
+    from app.services.ingest import execute_run
+    from scrapers.records import JobRecord
+
+    def records():
+        yield JobRecord(source="usajobs", source_id="820000009", title="<b>x</b>" * 100)
+
+    execute_run(session_factory, "usajobs", records, kind="ingest")
+    login(client, db)
+    html = client.get("/staff/").get_data(as_text=True)
+    check_page_structure(html)
+    assert '<td data-label="Failed">1</td>' in html
+    assert "<summary>1 warning</summary>" in html
+    assert "usajobs 820000009: title is 800 characters" in html
+    assert "<b>x</b>" not in html  # warnings are escaped like everything else
+    assert "Not yet" not in html  # the run is finished, and says when
+
+
 def test_staff_review_job_classifications(client, db, catalog, tmp_path):
     from app.services.ingest import Ingestor
     from app.services.matcher import classify_jobs, role_matcher

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, utcnow
@@ -38,6 +38,8 @@ class ScrapeRun(Base):
     closed: Mapped[int] = mapped_column(default=0)
     failed: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(Text)
+    # What went wrong short of failing the run: records not stored, details a source refused.
+    warnings: Mapped[list[str]] = mapped_column(default=list, server_default=text("'[]'"))
 
 
 class AuditEntry(Base):

@@ -8,6 +8,7 @@ commits once at the end, so a file that cannot be read stores nothing.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
@@ -16,7 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import BigInteger, Enum, Integer, String, Table, insert, select, text, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.models import (
@@ -48,6 +50,9 @@ FUNDING_FIELDS = (
 
 
 CLOSED_STATUSES = frozenset({"closed", "archived"})
+# A run keeps this many warnings for staff; the rest are counted in the last one.
+MAX_RUN_WARNINGS = 50
+_INT32 = (-(2**31), 2**31 - 1)
 
 
 @dataclass
@@ -113,12 +118,63 @@ def funding_fingerprint(record: FundingRecord) -> str | None:
     return None
 
 
+def _storable(value: Any) -> Any:
+    # PostgreSQL text cannot hold NUL, and a NUL in a source's text never means anything.
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, tuple):
+        return [_storable(item) for item in value]
+    return value
+
+
 def _values(record: Record, names: Iterable[str]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for name in names:
-        value = getattr(record, name)
-        values[name] = list(value) if isinstance(value, tuple) else value
-    return values
+    return {name: _storable(getattr(record, name)) for name in names}
+
+
+@dataclass(frozen=True)
+class _Limits:
+    """What a table's columns can hold: most characters per string, 32-bit integers."""
+
+    lengths: dict[str, int]
+    integers: frozenset[str]
+
+    def misfit(self, values: dict[str, Any]) -> str | None:
+        """Why these values cannot be stored as they are, or None when they fit."""
+        for name, value in values.items():
+            if isinstance(value, str):
+                if "\x00" in value:  # only in keys: other text has lost its NULs by now
+                    return f"{name} holds a NUL character"
+                limit = self.lengths.get(name)
+                if limit is not None and len(value) > limit:
+                    return (
+                        f"{name} is {len(value):,} characters, longer than the {limit:,} "
+                        "the database holds"
+                    )
+            elif (
+                isinstance(value, int)
+                and name in self.integers
+                and not _INT32[0] <= value <= _INT32[1]
+            ):
+                return f"{name} {value} is out of range"
+        return None
+
+
+@functools.cache
+def _limits(table: Table) -> _Limits:
+    return _Limits(
+        lengths={
+            column.name: column.type.length
+            for column in table.columns
+            if isinstance(column.type, String)
+            and not isinstance(column.type, Enum)
+            and column.type.length
+        },
+        integers=frozenset(
+            column.name
+            for column in table.columns
+            if isinstance(column.type, Integer) and not isinstance(column.type, BigInteger)
+        ),
+    )
 
 
 class Ingestor:
@@ -134,11 +190,17 @@ class Ingestor:
         self.is_sample = is_sample
         self.now = now or utcnow()
         self.counts = RunCounts()
+        self.warnings: list[str] = []
         self.seen: dict[str, set[str]] = {}
         self._analyzed_at = 1000
 
     def store(self, record: Record) -> str:
-        """Insert or update one record; returns "new", "updated" or "unchanged"."""
+        """Insert or update one record; returns "new", "updated", "unchanged" or "failed".
+
+        A record with a value the store cannot hold (a title longer than its column, a
+        grade beyond any integer) is not stored: it counts as failed, with a warning, and
+        the rest of the run goes on. Text is never cut short to fit.
+        """
         return self.store_batch([record])[0]
 
     def store_batch(self, records: list[Record]) -> list[str]:
@@ -157,9 +219,24 @@ class Ingestor:
         is_job = isinstance(records[0], JobRecord)
         model: Any = JobListing if is_job else FundingOpportunity
         fields = JOB_FIELDS if is_job else FUNDING_FIELDS
+        limits = _limits(model.__table__)
+        outcomes = ["failed"] * len(records)  # until decided below
+        storable: list[tuple[int, Record, dict[str, Any]]] = []
+        for index, record in enumerate(records):
+            self.seen.setdefault(record.source, set()).add(record.source_id)
+            values = _values(record, fields)
+            keys = {"source": record.source, "source_id": record.source_id}
+            problem = limits.misfit(keys) or limits.misfit(values)
+            if problem:
+                shown = _storable(record.source_id)[:64]
+                self.warnings.append(f"{record.source} {shown}: {problem}; not stored")
+                self.counts.failed += 1
+            else:
+                storable.append((index, record, values))
+
         existing: dict[tuple[str, str], Any] = {}
-        for source in {r.source for r in records}:
-            ids = [r.source_id for r in records if r.source == source]
+        for source in {r.source for _, r, _ in storable}:
+            ids = [r.source_id for _, r, _ in storable if r.source == source]
             for row in self.session.execute(
                 select(
                     model.id, model.source, model.source_id, model.content_hash,
@@ -171,12 +248,9 @@ class Ingestor:
         inserts: dict[tuple[str, str], dict[str, Any]] = {}
         updates: dict[int, dict[str, Any]] = {}
         seen_today: list[int] = []
-        outcomes: list[str] = []
         fingerprints: set[str] = set()
-        for record in records:
+        for index, record, values in storable:
             key = (record.source, record.source_id)
-            self.seen.setdefault(record.source, set()).add(record.source_id)
-            values = _values(record, fields)
             values["fingerprint"] = (
                 job_fingerprint(record) if is_job else funding_fingerprint(record)  # type: ignore[arg-type]
             )
@@ -185,7 +259,7 @@ class Ingestor:
             row = existing.get(key)
             if key in inserts:  # the same record twice in one batch: the later one wins
                 inserts[key].update(values, closed_at=self.now if closed else None)
-                outcomes.append("unchanged")
+                outcomes[index] = "unchanged"
                 self.counts.unchanged += 1
                 continue
             if row is None:
@@ -198,13 +272,13 @@ class Ingestor:
                     "closed_at": self.now if closed else None,
                     **values,
                 }
-                outcomes.append("new")
+                outcomes[index] = "new"
                 self.counts.new += 1
             elif row.content_hash == values["content_hash"] and row.is_sample == self.is_sample:
                 # Bookkeeping only once a day, so a repeated run leaves rows untouched.
                 if row.last_seen_at.date() < self.now.date():
                     seen_today.append(row.id)
-                outcomes.append("unchanged")
+                outcomes[index] = "unchanged"
                 self.counts.unchanged += 1
                 continue
             else:
@@ -217,7 +291,7 @@ class Ingestor:
                 elif not closed:
                     change["closed_at"] = None
                 updates[row.id] = change
-                outcomes.append("updated")
+                outcomes[index] = "updated"
                 self.counts.updated += 1
             if values["fingerprint"]:
                 fingerprints.add(values["fingerprint"])
@@ -336,12 +410,16 @@ def execute_run(
     full_sweep: bool = False,
     is_sample: bool = False,
     on_record: Callable[[Record], None] | None = None,
+    source_warnings: list[str] | None = None,
 ) -> RunResult:
     """Run one source end to end and record the run.
 
     `batch_size=None` stores everything in one transaction (ingest of a file: all or
     nothing); otherwise each batch is committed as it completes (a long scrape keeps its
     progress). Jobs a full sweep did not see are closed only when the whole run succeeded.
+    `source_warnings` is a list that `records` fills as it goes (details a source
+    refused); the run keeps them with the ingestor's own. However the run ends, even
+    interrupted, it is recorded as finished.
     """
     with factory() as session:
         run = ScrapeRun(source=source, kind=kind, params=params or {})
@@ -351,7 +429,7 @@ def execute_run(
 
     counts = RunCounts()
     status, error = RunStatus.SUCCEEDED, None
-    warnings: list[str] = []
+    unexpected: BaseException | None = None
     session = factory()
     ingestor = Ingestor(session, is_sample=is_sample)
     ingestor.counts = counts
@@ -372,26 +450,47 @@ def execute_run(
             ingestor.close_missing_jobs(source)
         session.commit()
     except (ScraperError, ValueError, OSError) as exc:
-        session.rollback()
         status, error = RunStatus.FAILED, _one_line(exc)
+        log.info("%s run %s failed: %s", source, run_id, error)
+    except SQLAlchemyError as exc:
+        # The database refused what the checks before it did not foresee, or went away.
+        status = RunStatus.FAILED
+        error = f"database error: {_one_line(getattr(exc, 'orig', None) or exc)}"
+        log.exception("%s run %s failed in the database", source, run_id)
+    except BaseException as exc:
+        # Interrupted, or a bug: recorded as a failed run, then passed on.
+        status, unexpected = RunStatus.FAILED, exc
+        stopped = isinstance(exc, KeyboardInterrupt | SystemExit)
+        error = "interrupted" if stopped else f"internal error ({type(exc).__name__})"
+    if status is RunStatus.FAILED:
+        session.rollback()
         if batch_size is None:
             # Nothing from this file was stored: the counts must say so too.
             counts.new = counts.updated = counts.unchanged = counts.closed = 0
         counts.failed += 1
-        log.info("%s run %s failed: %s", source, run_id, error)
-    finally:
-        session.close()
+    session.close()
 
+    warnings = _capped([*ingestor.warnings, *(source_warnings or [])])
     with factory() as session:
         run = session.get(ScrapeRun, run_id)
         assert run is not None
         run.finished_at = utcnow()
         run.status = status
         run.error = error
+        run.warnings = warnings
         run.new, run.updated, run.unchanged = counts.new, counts.updated, counts.unchanged
         run.closed, run.failed = counts.closed, counts.failed
         session.commit()
+    if unexpected is not None:
+        raise unexpected
     return RunResult(source, run_id, status, counts, error, warnings)
+
+
+def _capped(warnings: list[str]) -> list[str]:
+    if len(warnings) <= MAX_RUN_WARNINGS:
+        return warnings
+    kept = warnings[: MAX_RUN_WARNINGS - 1]
+    return [*kept, f"... and {len(warnings) - len(kept):,} more warnings"]
 
 
 def _one_line(exc: BaseException) -> str:

@@ -175,9 +175,9 @@ def scrape_source(
         params={**params, "source": source},
         full_sweep=full_sweep,
         on_record=on_record,
+        source_warnings=warnings,
     )
     result.source = source
-    result.warnings.extend(warnings)
     return result
 
 
