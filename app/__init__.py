@@ -21,8 +21,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     from app.extensions import csrf, init_database
+    from app.request_guard import register_request_guard
 
     init_database(app)
+    register_request_guard(app)
     csrf.init_app(app)
 
     from app.blueprints import register_blueprints

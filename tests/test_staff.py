@@ -78,3 +78,15 @@ def test_staff_review_job_classifications(client, db, catalog, tmp_path):
     check_page_structure(html)
     assert "Digital Forensics Examiner" in html
     assert "Digital Forensics" in html and "model)" in html
+
+
+def test_a_classifications_page_past_the_end_shows_the_last_page(client, db):
+    from app.services.ingest import Ingestor
+    from scrapers.records import JobRecord
+
+    Ingestor(db).store(JobRecord(source="usajobs", source_id="820000002", title="IT Specialist"))
+    login(client, db)
+    for page in ("99999999999999999999", "-3", "2"):
+        response = client.get(f"/staff/classifications?page={page}")
+        assert response.status_code == 200
+        assert "IT Specialist" in response.get_data(as_text=True)

@@ -38,6 +38,7 @@ from app.forms.funding import (
     SearchSettingsForm,
 )
 from app.models import Role, utcnow
+from app.request_guard import query_id
 from app.services import catalog_queries, feed, funding_links, funding_matches, saved
 from app.services import funding_search as fs
 
@@ -105,7 +106,7 @@ def search():
 
     saved_search = None
     exclude: set[int] = set()
-    saved_id = request.args.get("saved", type=int)
+    saved_id = query_id("saved")
     if saved_id and _is_office():
         saved_search = saved.get_search(session, current_user.id, saved_id)
     if saved_search is not None:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
+from app.forms.base import Form
 from app.services.accounts import MIN_PASSWORD_LENGTH
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(
         "E-mail address",
         validators=[DataRequired("Enter your e-mail address."), Email(), Length(max=320)],
@@ -19,7 +19,7 @@ class LoginForm(FlaskForm):
     )
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     """A program office account: who you are, your organisation, and a password."""
 
     display_name = StringField(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -19,6 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.forms.base import Form
 from app.services.funding_search import (
     APPLICANT_GROUPS,
     CLOSING_CHOICES,
@@ -79,7 +79,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class SearchForm(FlaskForm):
+class SearchForm(Form):
     """The public search and its filters (GET, so no CSRF token)."""
 
     class Meta:
@@ -132,11 +132,11 @@ class SearchForm(FlaskForm):
             raise ValidationError("The largest award must be at least the smallest.")
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that changes something (save, not interested, delete, revoke): CSRF only."""
 
 
-class SaveSearchForm(FlaskForm):
+class SaveSearchForm(Form):
     query = HiddenField()
     name = StringField(
         "Name this search",
@@ -151,7 +151,7 @@ class SaveSearchForm(FlaskForm):
     )
 
 
-class SearchSettingsForm(FlaskForm):
+class SearchSettingsForm(Form):
     name = StringField(
         "Name",
         validators=[DataRequired("Give the search a name."), Length(max=200)],
@@ -164,11 +164,11 @@ class SearchSettingsForm(FlaskForm):
     )
 
 
-class OpportunityAlertsForm(FlaskForm):
+class OpportunityAlertsForm(Form):
     alerts_enabled = BooleanField("Remind me 14 and 3 days before it closes")
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     """What the office is and needs: the input of its funding matches."""
 
     organization_type = SelectField(

@@ -12,12 +12,12 @@ import re
 from datetime import date
 from typing import Any
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from werkzeug.datastructures import FileStorage
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
+from app.forms.base import Form
 from app.services.seeker_match import Answers
 
 try:  # WTForms 3.3+: choices as objects (tuples are deprecated there)
@@ -101,7 +101,7 @@ def _yes_no(value: str | None) -> bool | None:
     return {"yes": True, "no": False}.get(value or "")
 
 
-class QuestionsForm(FlaskForm):
+class QuestionsForm(Form):
     """The optional questions that decide hiring-path eligibility and the job filters."""
 
     student = RadioField("Are you a student now?", choices=YES_NO, default="skip")
@@ -269,5 +269,5 @@ class MatchForm(QuestionsForm):
         return bool(data is not None and getattr(data, "filename", None))
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(Form):
     """The "Delete my data" button (CSRF only)."""

@@ -157,5 +157,7 @@ def job_classifications(session: Session, page: int = 1, per_page: int = 50) -> 
         .order_by(JobListing.close_date, JobListing.id)
     )
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)  # a page past the end shows the last one
     jobs = session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
-    return {"jobs": jobs, "total": total, "page": page, "pages": max(1, -(-total // per_page))}
+    return {"jobs": jobs, "total": total, "page": page, "pages": pages}
