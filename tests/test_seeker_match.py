@@ -202,6 +202,14 @@ def test_uploaded_file_is_kept_only_when_asked(db, matcher):
     assert match.results["roles"][0]["name"] in {"Digital Evidence Analysis", "Digital Forensics"}
 
 
+def test_the_file_name_is_kept_without_control_characters_and_at_most_255_long(db, matcher):
+    upload = sm.Upload(data=docx_resume(), filename="my\x00 resume\r\n.docx")
+    _, match = create(db, matcher, upload)
+    assert match.filename == "my resume.docx"
+    assert sm.stored_filename("a" * 300 + ".docx") == "a" * 250 + ".docx"
+    assert sm.stored_filename("\x00\t") is None
+
+
 def test_a_file_wins_over_pasted_text_and_the_page_says_so(db, matcher):
     upload = sm.Upload(data=docx_resume(), filename="cv.docx", pasted=SOC_RESUME)
     _, match = create(db, matcher, upload)

@@ -159,6 +159,16 @@ class Upload:
     pasted: str | None = None
 
 
+def stored_filename(name: str | None, limit: int = 255) -> str | None:
+    """The browser's name for a file as we keep it: no control characters, the last 255.
+
+    PostgreSQL refuses a NUL, and a line break would break the download's header; the end
+    of a long name is kept because it holds the extension.
+    """
+    cleaned = "".join(ch for ch in name or "" if ch >= " " and ch != "\x7f").strip()
+    return cleaned[-limit:] or None
+
+
 def read_upload(upload: Upload, limits: DocumentLimits) -> Document:
     """The upload as text; raises matching.documents.DocumentError with a plain message."""
     if upload.data is not None:
@@ -419,7 +429,7 @@ def create_match(
         created_at=now,
         expires_at=now + timedelta(hours=retention_hours),
         source_kind=document.kind if upload.data is not None else "pasted",
-        filename=((upload.filename or "")[-255:] or None) if upload.data is not None else None,
+        filename=stored_filename(upload.filename) if upload.data is not None else None,
         pages=document.pages,
         text=document.text,
         warnings=[
