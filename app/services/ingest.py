@@ -29,6 +29,7 @@ from app.models import (
     ScrapeRun,
     utcnow,
 )
+from app.services.run_lock import source_lock
 from scrapers.errors import ScraperError
 from scrapers.records import FundingRecord, JobRecord
 
@@ -73,7 +74,7 @@ class RunCounts:
 @dataclass
 class RunResult:
     source: str
-    run_id: int
+    run_id: int | None  # None when the run did not start
     status: RunStatus
     counts: RunCounts
     error: str | None = None
@@ -419,71 +420,89 @@ def execute_run(
     progress). Jobs a full sweep did not see are closed only when the whole run succeeded.
     `source_warnings` is a list that `records` fills as it goes (details a source
     refused); the run keeps them with the ingestor's own. However the run ends, even
-    interrupted, it is recorded as finished.
+    interrupted, it is recorded as finished. One run per source at a time
+    (`run_lock`): a run that finds another in progress does not start.
     """
-    with factory() as session:
-        run = ScrapeRun(source=source, kind=kind, params=params or {})
-        session.add(run)
-        session.commit()
-        run_id = run.id
+    with source_lock(factory, source) as lock:
+        if not lock.acquired:
+            error = f"another run of {source} is in progress; this one did not start"
+            return RunResult(source, None, RunStatus.FAILED, RunCounts(), error)
+        if lock.exclusive:
+            _end_abandoned_runs(factory, source)
+        with factory() as session:
+            run = ScrapeRun(source=source, kind=kind, params=params or {})
+            session.add(run)
+            session.commit()
+            run_id = run.id
 
-    counts = RunCounts()
-    status, error = RunStatus.SUCCEEDED, None
-    unexpected: BaseException | None = None
-    session = factory()
-    ingestor = Ingestor(session, is_sample=is_sample)
-    ingestor.counts = counts
-    pending: list[Record] = []
-    chunk = batch_size or 1000
-    try:
-        for record in records():
-            pending.append(record)
-            if on_record:
-                on_record(record)
-            if len(pending) >= chunk:
-                ingestor.store_batch(pending)
-                pending = []
-                if batch_size:
-                    session.commit()
-        ingestor.store_batch(pending)
-        if full_sweep:
-            ingestor.close_missing_jobs(source)
-        session.commit()
-    except (ScraperError, ValueError, OSError) as exc:
-        status, error = RunStatus.FAILED, _one_line(exc)
-        log.info("%s run %s failed: %s", source, run_id, error)
-    except SQLAlchemyError as exc:
-        # The database refused what the checks before it did not foresee, or went away.
-        status = RunStatus.FAILED
-        error = f"database error: {_one_line(getattr(exc, 'orig', None) or exc)}"
-        log.exception("%s run %s failed in the database", source, run_id)
-    except BaseException as exc:
-        # Interrupted, or a bug: recorded as a failed run, then passed on.
-        status, unexpected = RunStatus.FAILED, exc
-        stopped = isinstance(exc, KeyboardInterrupt | SystemExit)
-        error = "interrupted" if stopped else f"internal error ({type(exc).__name__})"
-    if status is RunStatus.FAILED:
-        session.rollback()
-        if batch_size is None:
-            # Nothing from this file was stored: the counts must say so too.
-            counts.new = counts.updated = counts.unchanged = counts.closed = 0
-        counts.failed += 1
-    session.close()
+        counts = RunCounts()
+        status, error = RunStatus.SUCCEEDED, None
+        unexpected: BaseException | None = None
+        session = factory()
+        ingestor = Ingestor(session, is_sample=is_sample)
+        ingestor.counts = counts
+        pending: list[Record] = []
+        chunk = batch_size or 1000
+        try:
+            for record in records():
+                pending.append(record)
+                if on_record:
+                    on_record(record)
+                if len(pending) >= chunk:
+                    ingestor.store_batch(pending)
+                    pending = []
+                    if batch_size:
+                        session.commit()
+            ingestor.store_batch(pending)
+            if full_sweep:
+                ingestor.close_missing_jobs(source)
+            session.commit()
+        except (ScraperError, ValueError, OSError) as exc:
+            status, error = RunStatus.FAILED, _one_line(exc)
+            log.info("%s run %s failed: %s", source, run_id, error)
+        except SQLAlchemyError as exc:
+            # The database refused what the checks before it did not foresee, or went away.
+            status = RunStatus.FAILED
+            error = f"database error: {_one_line(getattr(exc, 'orig', None) or exc)}"
+            log.exception("%s run %s failed in the database", source, run_id)
+        except BaseException as exc:
+            # Interrupted, or a bug: recorded as a failed run, then passed on.
+            status, unexpected = RunStatus.FAILED, exc
+            stopped = isinstance(exc, KeyboardInterrupt | SystemExit)
+            error = "interrupted" if stopped else f"internal error ({type(exc).__name__})"
+        if status is RunStatus.FAILED:
+            session.rollback()
+            if batch_size is None:
+                # Nothing from this file was stored: the counts must say so too.
+                counts.new = counts.updated = counts.unchanged = counts.closed = 0
+            counts.failed += 1
+        session.close()
 
-    warnings = _capped([*ingestor.warnings, *(source_warnings or [])])
+        warnings = _capped([*ingestor.warnings, *(source_warnings or [])])
+        with factory() as session:
+            run = session.get(ScrapeRun, run_id)
+            assert run is not None
+            run.finished_at = utcnow()
+            run.status = status
+            run.error = error
+            run.warnings = warnings
+            run.new, run.updated, run.unchanged = counts.new, counts.updated, counts.unchanged
+            run.closed, run.failed = counts.closed, counts.failed
+            session.commit()
+        if unexpected is not None:
+            raise unexpected
+        return RunResult(source, run_id, status, counts, error, warnings)
+
+
+def _end_abandoned_runs(factory: sessionmaker[Session], source: str) -> None:
+    """Runs of the source still marked running while we hold its lock died with their process."""
     with factory() as session:
-        run = session.get(ScrapeRun, run_id)
-        assert run is not None
-        run.finished_at = utcnow()
-        run.status = status
-        run.error = error
-        run.warnings = warnings
-        run.new, run.updated, run.unchanged = counts.new, counts.updated, counts.unchanged
-        run.closed, run.failed = counts.closed, counts.failed
+        session.execute(
+            update(ScrapeRun)
+            .where(ScrapeRun.source == source, ScrapeRun.status == RunStatus.RUNNING)
+            .values(status=RunStatus.FAILED, error="stopped before it finished (its process ended)")
+        )
         session.commit()
-    if unexpected is not None:
-        raise unexpected
-    return RunResult(source, run_id, status, counts, error, warnings)
 
 
 def _capped(warnings: list[str]) -> list[str]:
