@@ -14,8 +14,10 @@ from flask import Flask, request
 from werkzeug.routing import IntegerConverter, Map
 
 from app.errors import render_error
+from app.models.base import INT32_MAX
 
-ID_MAX = 2**31 - 1  # our ids are 32-bit integer columns on PostgreSQL
+ID_MAX = INT32_MAX  # ids are Integer columns
+MESSAGE = "The address holds a character that is not allowed. Check the link and try again."
 
 
 class DatabaseIntegerConverter(IntegerConverter):
@@ -25,9 +27,6 @@ class DatabaseIntegerConverter(IntegerConverter):
         if len(args) < 3:  # fixed_digits, min, max
             kwargs.setdefault("max", ID_MAX)
         super().__init__(map, *args, **kwargs)
-
-
-MESSAGE = "The address holds a character that is not allowed. Check the link and try again."
 
 
 def query_id(name: str) -> int | None:

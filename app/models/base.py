@@ -17,6 +17,10 @@ NAMING_CONVENTION = {
 }
 
 
+# The range of an Integer column on PostgreSQL (ids included): 32 bits, signed.
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

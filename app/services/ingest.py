@@ -29,6 +29,7 @@ from app.models import (
     ScrapeRun,
     utcnow,
 )
+from app.models.base import INT32_MAX, INT32_MIN
 from app.services.run_lock import source_lock
 from scrapers.errors import ScraperError
 from scrapers.records import FundingRecord, JobRecord
@@ -53,7 +54,6 @@ FUNDING_FIELDS = (
 CLOSED_STATUSES = frozenset({"closed", "archived"})
 # A run keeps this many warnings for staff; the rest are counted in the last one.
 MAX_RUN_WARNINGS = 50
-_INT32 = (-(2**31), 2**31 - 1)
 
 
 @dataclass
@@ -154,7 +154,7 @@ class _Limits:
             elif (
                 isinstance(value, int)
                 and name in self.integers
-                and not _INT32[0] <= value <= _INT32[1]
+                and not INT32_MIN <= value <= INT32_MAX
             ):
                 return f"{name} {value} is out of range"
         return None
