@@ -65,7 +65,8 @@ format:
 lock: | $(BIN)/python
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/pip install -q -e '.[dev]'
-	.lock-venv/bin/pip freeze --exclude-editable | grep -v '^-e ' > constraints.txt
+	{ echo '# Pinned versions of every Python dependency (runtime and dev); `make lock` regenerates it.'; \
+	  .lock-venv/bin/pip freeze --exclude-editable | grep -v '^-e '; } > constraints.txt
 	rm -rf .lock-venv
 
 clean:

@@ -565,8 +565,8 @@ def _read_pdf(data: bytes, hint: _Hint, limits: DocumentLimits) -> Document:
         try:
             opened = reader.decrypt("") != PasswordType.NOT_DECRYPTED
         except Exception as exc:
-            # pypdf needs the optional `cryptography` package for AES; without it (or with a
-            # broken encryption dictionary) we cannot tell, so say what we can.
+            # An encryption pypdf cannot open (an unknown handler, a broken encryption
+            # dictionary; AES comes with the `cryptography` dependency): say what we can.
             raise DocumentError("encrypted", _MSG_PDF_CIPHER) from exc
         if not opened:
             raise DocumentError("encrypted", _MSG_PDF_PASSWORD)

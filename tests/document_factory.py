@@ -40,11 +40,12 @@ def make_pdf(
     drawings: Iterable[int] = (),
     user_password: str | None = None,
     owner_password: str | None = None,
+    encryption: EncryptionMethod = EncryptionMethod.RC4,
 ) -> bytes:
     """A PDF with one page per item: its text, or nothing for None.
 
     Pages whose index is in ``images`` get a picture, in ``drawings`` a vector rectangle.
-    A password makes fpdf2 encrypt the file (RC4, which pypdf reads without extra packages).
+    A password makes fpdf2 encrypt the file (RC4 unless ``encryption`` says AES).
     """
     image_pages, drawing_pages = set(images), set(drawings)
     pdf = FPDF()
@@ -61,7 +62,7 @@ def make_pdf(
         pdf.set_encryption(
             owner_password=owner_password or "owner",
             user_password=user_password,
-            encryption_method=EncryptionMethod.RC4,
+            encryption_method=encryption,
         )
     return bytes(pdf.output())
 

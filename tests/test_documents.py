@@ -9,6 +9,7 @@ import zipfile
 import docx
 import pypdf
 import pytest
+from fpdf.enums import EncryptionMethod
 from pypdf.errors import DependencyError
 
 from matching.documents import (
@@ -93,6 +94,19 @@ def test_pdf_with_a_user_password_is_refused():
 def test_pdf_encrypted_with_an_empty_user_password_is_read_like_a_viewer_would():
     document = read_document(make_pdf(owner_password="only-restricts-printing"))
     assert "incident response" in document.text
+
+
+@pytest.mark.parametrize("method", [EncryptionMethod.AES_128, EncryptionMethod.AES_256])
+def test_pdf_restricted_with_aes_and_no_user_password_is_read(method):
+    document = read_document(make_pdf(owner_password="no-editing", encryption=method))
+    assert "incident response" in document.text
+
+
+def test_pdf_with_an_aes_user_password_is_refused_as_password_protected():
+    error = refuse(
+        "encrypted", make_pdf(user_password="secret", encryption=EncryptionMethod.AES_256)
+    )
+    assert "protected with a password" in error.message
 
 
 def test_pdf_encryption_pypdf_cannot_handle_is_refused_plainly(monkeypatch):
