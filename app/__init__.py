@@ -20,10 +20,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
+    from app.access_log import redact_access_log
     from app.extensions import csrf, init_database
     from app.request_guard import register_request_guard
 
     init_database(app)
+    redact_access_log()
     register_request_guard(app)
     csrf.init_app(app)
 
