@@ -27,10 +27,7 @@ def matcher() -> RoleMatcher:
     return build_role_matcher(catalog())
 
 
-SOC_RESUME = """\
-ALEX RIVERA
-Columbia, MD | U.S. Citizen | Active Secret clearance
-
+SOC_RESUME_BODY = """\
 SUMMARY
 Security operations analyst with 5 years of experience watching federal networks from a 24x7 SOC.
 
@@ -50,6 +47,9 @@ B.S. Information Technology, Towson University, 2019
 CERTIFICATIONS
 CompTIA Security+, CySA+
 """
+SOC_RESUME = (
+    "ALEX RIVERA\nColumbia, MD | U.S. Citizen | Active Secret clearance\n\n" + SOC_RESUME_BODY
+)
 
 FORENSICS_RESUME = """\
 Digital forensic examiner with seven years in a county crime lab and a federal task force.

@@ -9,30 +9,11 @@ import docx
 from fpdf import FPDF
 from PIL import Image
 
-# A security operations analyst: a confident Defensive Cybersecurity match on the sample jobs.
-SOC_RESUME = """\
-MORGAN LEE
-Columbia, MD | U.S. Citizen
+from .matcher_helpers import SOC_RESUME_BODY
 
-SUMMARY
-Security operations analyst with 5 years of experience watching federal networks from a 24x7 SOC.
-
-EXPERIENCE
-SOC Analyst II, Northwind Federal, Columbia, MD                 Feb 2021 - Present
-- Triage SIEM alerts in Splunk Enterprise Security and Microsoft Sentinel; write SPL searches.
-- Review CrowdStrike Falcon EDR detections and Suricata IDS alerts; escalate confirmed events.
-- Analyze packet captures with Wireshark and Zeek logs for beaconing and data exfiltration.
-- Tune correlation rules and signatures to reduce false positives.
-
-Network Security Monitoring Technician, U.S. Navy                Jan 2016 - Dec 2020
-- Monitored intrusion detection sensors and reported incidents to the watch floor.
-
-EDUCATION
-B.S. Information Technology, Towson University, 2019
-
-CERTIFICATIONS
-CompTIA Security+, CySA+
-"""
+# A security operations analyst (the matcher tests' resume without its clearance line): a
+# confident Defensive Cybersecurity match on the sample jobs.
+SOC_RESUME = "MORGAN LEE\nColumbia, MD | U.S. Citizen\n\n" + SOC_RESUME_BODY
 
 # A digital forensic examiner: a different best role, so tests can tell uploads apart.
 FORENSICS_RESUME = """\
