@@ -23,7 +23,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 def _load_user(user_id: str) -> User | None:
     from app.extensions import db_session
 
-    if not user_id.isdigit():
+    if not (user_id.isascii() and user_id.isdigit()):
         return None
     user = db_session().get(User, int(user_id))
     return user if user is not None and user.is_active else None

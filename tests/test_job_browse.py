@@ -128,6 +128,12 @@ def test_filters_from_the_query_string_ignore_junk():
     assert not JobFilters.from_args(junk).active()
 
 
+def test_filters_take_only_ascii_digits_for_numbers():
+    # str.isdigit() accepts both, and int("²") raises: a page must not fail over it.
+    odd = MultiDict({"series": "²²²²", "grade": "١٢", "closing_within": "²", "page": "²"})
+    assert JobFilters.from_args(odd) == JobFilters()
+
+
 def test_closing_soon_lists_jobs_closing_within_the_window(db, jobs):
     soon = service.closing_soon(db, TODAY, days=14)
     assert [job.title for job in soon] == ["A SOC analyst", "B forensic examiner"]

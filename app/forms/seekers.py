@@ -166,7 +166,7 @@ class QuestionsForm(Form):
         raw = (field.data or "").strip().rstrip("%").strip()
         if not raw:
             return
-        if not raw.isdigit() or int(raw) > 100 or int(raw) % 10:
+        if not (raw.isascii() and raw.isdigit()) or int(raw) > 100 or int(raw) % 10:
             raise ValidationError("Enter a rating from 0 to 100 in steps of 10, such as 30.")
         if self.veteran.data == "no":
             raise ValidationError(

@@ -51,7 +51,8 @@ class JobFilters:
 
         def number(name: str, allowed: tuple[int, ...] | None = None) -> int | None:
             raw = (args.get(name) or "").strip()
-            if not raw.isdigit():
+            # ASCII only: str.isdigit() also says yes to "²", which int() refuses.
+            if not (raw.isascii() and raw.isdigit()):
                 return None
             value = int(raw)
             return value if allowed is None or value in allowed else None
@@ -60,7 +61,7 @@ class JobFilters:
         path = (args.get("hiring_path") or "").strip().lower()
         clearance = (args.get("clearance") or "").strip()
         return cls(
-            series=series if series.isdigit() and len(series) == 4 else None,
+            series=series if series.isascii() and series.isdigit() and len(series) == 4 else None,
             hiring_path=path if path in HIRING_PATH_NAMES else None,
             grade=number("grade", GRADES),
             location=(args.get("location") or "").strip()[:100] or None,
