@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import json
 import zipfile
 from collections.abc import Iterator
 from datetime import date
@@ -14,6 +13,7 @@ from typing import Any
 
 from scrapers import grantsgov, grantsgov_xml, simpler, usajobs
 from scrapers.errors import PayloadError
+from scrapers.json_payload import JsonPayloadError, decode_json
 from scrapers.records import FundingRecord, JobRecord
 
 KINDS = ("usajobs", "grantsgov-search2", "grantsgov-fetch", "grantsgov-xml", "simpler")
@@ -28,14 +28,13 @@ SOURCE_OF_KIND = {
 
 def _read_json(path: Path) -> Any:
     try:
-        with path.open("rb") as handle:
-            return json.load(handle)
-    except UnicodeDecodeError:
-        raise PayloadError(f"{path.name} is not UTF-8 JSON") from None
-    except json.JSONDecodeError as exc:
-        raise PayloadError(
-            f"{path.name} is truncated or invalid JSON (line {exc.lineno}, column {exc.colno})"
-        ) from None
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PayloadError(f"cannot read {path.name}: {exc.strerror or exc}") from None
+    try:
+        return decode_json(data)
+    except JsonPayloadError as exc:
+        raise PayloadError(f"{path.name} is {exc.reason}") from None
 
 
 def _kind_of_json(payload: Any) -> str | None:

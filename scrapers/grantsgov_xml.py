@@ -82,7 +82,8 @@ _QUICK_TAGS = (
     "{*}EstimatedSynopsisCloseDate",
     "{*}ArchiveDate",
 )
-_ZIP_MAGIC = b"PK\x03\x04"
+# A zip starts with a file entry, or with the end record when it holds nothing at all.
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 
 
 def iter_extract(
@@ -118,8 +119,8 @@ def _open_xml(source: Path | str | IO[bytes], stack: ExitStack) -> IO[bytes]:
             raise PayloadError(f"cannot open XML extract {path}: {exc.strerror}") from None
     else:
         raw = source
-    head, raw = _peek(raw, len(_ZIP_MAGIC))
-    if head != _ZIP_MAGIC:
+    head, raw = _peek(raw, 4)
+    if head not in _ZIP_MAGICS:
         return raw
     try:
         archive = stack.enter_context(zipfile.ZipFile(raw))
@@ -244,7 +245,9 @@ def _deadline(value: str | None) -> date | None:
 
 
 def _money(value: str | None) -> float | None:
-    return float(value) if value is not None and value.isdigit() else parse_money(value)
+    if value is not None and len(value) < 16 and value.isascii() and value.isdigit():
+        return float(value)  # the common case, without parse_money's clean-up
+    return parse_money(value)
 
 
 def _status(

@@ -19,10 +19,12 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from requests.utils import guess_json_utf
 from urllib3.exceptions import InvalidHeader, ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from scrapers.errors import PayloadError, SourceError
+from scrapers.json_payload import JsonPayloadError, decode_json
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], None]
@@ -227,10 +229,14 @@ class PoliteSession:
 
 
 def _decode_json(response: requests.Response) -> Any:
+    # JSON is UTF-8, -16 or -32 whatever charset a header claims (RFC 8259); as in
+    # response.json(), a stray invalid byte becomes U+FFFD rather than failing the run.
+    content = response.content
+    body = content.decode(guess_json_utf(content) or "utf-8", errors="replace")
     try:
-        return response.json()
-    except ValueError:  # requests.JSONDecodeError subclasses ValueError
-        raise PayloadError(f"truncated or invalid JSON from {redact_url(response.url)}") from None
+        return decode_json(body)
+    except JsonPayloadError as exc:
+        raise PayloadError(f"{exc.reason} from {redact_url(response.url)}") from None
 
 
 def _with_params(url: str, params: Any) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import math
 import re
 from datetime import date, datetime
 from typing import Any
@@ -59,18 +60,24 @@ def deadline(value: Any) -> date | None:
 
 
 def parse_money(value: Any) -> float | None:
-    """Amounts as numbers; "none", blanks and words are None. "0" stays 0."""
+    """Amounts as numbers; "none", blanks and words are None. "0" stays 0.
+
+    So is anything that is not a finite number ("inf", "nan", "1e999", an integer beyond
+    any float): an infinite amount is no amount, and an integer column cannot take it.
+    """
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return float(value)
-    text = str(value).strip().replace(",", "").replace("$", "")
-    if not text or text.lower() in {"none", "n/a", "null", "undefined"}:
-        return None
+        number = value
+    else:
+        number = str(value).strip().replace(",", "").replace("$", "")
+        if not number or number.lower() in {"none", "n/a", "null", "undefined"}:
+            return None
     try:
-        return float(text)
-    except ValueError:
+        amount = float(number)
+    except (ValueError, OverflowError):
         return None
+    return amount if math.isfinite(amount) else None
 
 
 def parse_int(value: Any) -> int | None:

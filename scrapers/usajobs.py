@@ -252,7 +252,8 @@ def _series(categories: Any) -> tuple[str, ...]:
 
 def _grade(value: Any) -> int | None:
     text = clean(value)
-    return int(text) if text and text.isdigit() else None
+    # ASCII only: str.isdigit() also says yes to "²", which int() refuses.
+    return int(text) if text and text.isascii() and text.isdigit() else None
 
 
 def _locations(desc: dict[str, Any]) -> tuple[str, ...]:

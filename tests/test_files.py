@@ -47,6 +47,9 @@ def test_ingest_reads_every_record_without_relevance_filtering():
         (b'{"hello": "world"}', "not a USAJOBS, Grants.gov or simpler.grants.gov payload"),
         (b'{"SearchResult": {"SearchResultItems": [', "truncated or invalid JSON"),
         (b"\x89PNG\r\n\x1a\n....", "neither JSON nor an XML extract"),
+        (b"[" * 100_000 + b"]" * 100_000, "is invalid JSON \\(nested too deeply to read\\)"),
+        (b'{"SearchResult": {"SearchResultCount": NaN}}', "is invalid JSON \\(NaN is not"),
+        (b"PK\x05\x06" + bytes(18), "zip holds no .xml file"),  # an empty zip
     ],
 )
 def test_unreadable_files_give_a_one_line_reason(tmp_path, content, message):

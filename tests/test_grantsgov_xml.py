@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -128,6 +129,21 @@ def test_a_synopsis_filtered_out_still_supersedes_its_forecast():
     assert [r.source_id for r in records] == ["8"]
     everything = list(iter_extract(io.BytesIO(extract), today=TODAY))
     assert [(r.source_id, r.status) for r in everything] == [("7", "closed"), ("8", "forecasted")]
+
+
+@pytest.mark.parametrize("odd", ["1" + "0" * 400, "1e999", "inf", "NaN", "\u00b2"])
+def test_amounts_that_are_no_finite_number_are_unknown(odd):
+    # "²" passes str.isdigit(), and 400 digits overflow a float: neither may stop the run.
+    text = EXTRACT.read_text(encoding="utf-8")
+    for element in ("AwardCeiling", "AwardFloor", "EstimatedTotalProgramFunding"):
+        text = re.sub(f"<{element}>[^<]*<", f"<{element}>{odd}<", text)
+    text = text.replace("<ExpectedNumberOfAwards>56<", f"<ExpectedNumberOfAwards>{odd}<")
+    records = list(iter_extract(io.BytesIO(text.encode()), today=TODAY))
+    assert len(records) == 5
+    assert {(r.award_ceiling, r.award_floor, r.total_funding) for r in records} == {
+        (None, None, None)
+    }
+    assert by_id(records)["355001"].expected_awards is None
 
 
 def test_extract_without_namespace():

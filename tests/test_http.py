@@ -158,6 +158,32 @@ def test_truncated_json_raises_payload_error(httpserver):
     assert url in str(caught.value)
 
 
+def test_json_that_is_not_strict_raises_payload_error_with_its_reason(httpserver):
+    # Python's json reads NaN; PostgreSQL would refuse it later, failing the run there.
+    httpserver.expect_request("/opps").respond_with_data(
+        '{"data": {"hitCount": NaN}}', content_type="application/json"
+    )
+    url = httpserver.url_for("/opps")
+
+    with pytest.raises(PayloadError) as caught:
+        make_session().get_json(url)
+    assert str(caught.value) == f"invalid JSON (NaN is not a JSON value) from {url}"
+
+
+def test_json_is_read_in_the_encoding_json_allows_whatever_the_header_says(httpserver):
+    body = '{"title": "Défense"}'.encode("utf-16")
+    # A text/* type without a charset would make requests decode it as Latin-1.
+    httpserver.expect_request("/opps").respond_with_data(body, content_type="text/json")
+    assert make_session().get_json(httpserver.url_for("/opps")) == {"title": "Défense"}
+
+
+def test_a_stray_invalid_byte_in_json_text_does_not_fail_the_page(httpserver):
+    httpserver.expect_request("/opps").respond_with_data(
+        b'{"title": "Cyber \xff Grants"}', content_type="application/json"
+    )
+    assert make_session().get_json(httpserver.url_for("/opps")) == {"title": "Cyber \ufffd Grants"}
+
+
 def test_secret_query_parameters_never_reach_the_error_message(httpserver):
     httpserver.expect_request("/opps").respond_with_data("nope", status=500)
 

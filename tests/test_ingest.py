@@ -95,6 +95,24 @@ def test_grantsgov_and_simpler_records_of_one_opportunity_are_linked(db):
     assert rows["simpler"].duplicate_of_id == rows["grantsgov"].id
 
 
+@pytest.mark.parametrize("key", ["legacy_id", "number"])
+def test_an_odd_long_id_or_number_still_links_the_two_sources(db, key):
+    # The link key is "gg:<id>" or "num:<number>": one too long for its column is digested.
+    grantsgov = replace(OPPORTUNITY, **{"legacy_id": None, key: "DHS-27-" + "9" * 110})
+    simpler = replace(grantsgov, source="simpler", source_id="0b9f-uuid")
+    assert Ingestor(db).store_batch([grantsgov, simpler]) == ["new", "new"]
+    rows = {r.source: r for r in db.scalars(select(FundingOpportunity))}
+    assert len(rows["grantsgov"].fingerprint) == 64
+    assert rows["simpler"].duplicate_of_id == rows["grantsgov"].id
+
+
+def test_a_nul_in_an_opportunity_number_stays_out_of_its_link_key(db):
+    assert (
+        Ingestor(db).store(replace(OPPORTUNITY, legacy_id=None, number="DHS-27\x00-137")) == "new"
+    )
+    assert db.scalar(select(FundingOpportunity.fingerprint)) == "num:dhs-27-137"
+
+
 def test_expired_jobs_close_whatever_their_source(db):
     Ingestor(db).store(JOB)
     assert close_expired(db, date(2026, 12, 16)) == 1

@@ -146,6 +146,20 @@ class TestNormalPage:
         assert job.locations == ("Fort Gordon, Georgia",)  # no PositionLocation key
 
 
+def test_grades_and_pay_that_are_not_numbers_are_unknown_not_a_lost_posting():
+    # "²" passes str.isdigit() and int() refuses it; "1e999" is an infinite salary.
+    item = usajobs_item(
+        "801000001",
+        UserArea={"Details": {"LowGrade": "\u00b2", "HighGrade": "\u0661\u0662"}},
+        PositionRemuneration=[{"MinimumRange": "1e999", "MaximumRange": "nan"}],
+    )
+    page = usajobs_page([])
+    page["SearchResult"].update(SearchResultItems=[item], SearchResultCount=1)
+    (job,) = parse_search(page, today=TODAY).records
+    assert (job.grade_low, job.grade_high) == (None, None)
+    assert (job.salary_min, job.salary_max) == (None, None)
+
+
 class TestOlderShapes:
     def test_2022_shape(self):
         job = records_by_id("search_2022_shape.json")["640112233"]  # numeric MatchedObjectId

@@ -52,6 +52,7 @@ FUNDING_FIELDS = (
 
 
 CLOSED_STATUSES = frozenset({"closed", "archived"})
+FINGERPRINT_LENGTH: int = FundingOpportunity.__table__.c.fingerprint.type.length
 # A run keeps this many warnings for staff; the rest are counted in the last one.
 MAX_RUN_WARNINGS = 50
 
@@ -113,10 +114,24 @@ def job_fingerprint(record: JobRecord) -> str:
 def funding_fingerprint(record: FundingRecord) -> str | None:
     """Grants.gov and simpler.grants.gov share the legacy id and the opportunity number."""
     if record.legacy_id:
-        return f"gg:{record.legacy_id}"
+        return _fingerprint_key("gg:", record.legacy_id)
     if record.number:
-        return f"num:{_norm(record.number)}"
+        return _fingerprint_key("num:", _norm(record.number))
     return None
+
+
+def _fingerprint_key(prefix: str, value: str) -> str:
+    """``prefix + value``, or a digest of the value when that would not fit the column.
+
+    Real ids and numbers fit; an odd one must still be stored, and both sources compute the
+    same digest for the same value, so their records stay linked.
+    """
+    value = _storable(value)
+    key = prefix + value
+    if len(key) <= FINGERPRINT_LENGTH:
+        return key
+    digest = hashlib.sha256(value.encode()).hexdigest()
+    return prefix + digest[: FINGERPRINT_LENGTH - len(prefix)]
 
 
 def _storable(value: Any) -> Any:
