@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
@@ -15,6 +16,8 @@ MESSAGES = {
     403: "You do not have access to this page.",
     404: "We could not find that page.",
     405: "That action is not allowed here.",
+    409: "That was changed by another request at the same moment, so nothing was saved. "
+    "Please check the page and try again.",
     413: "The file is too large.",
     429: "Too many requests. Please wait a moment and try again.",
     500: "Something went wrong on our side. The problem has been logged.",
@@ -42,6 +45,17 @@ def register_error_handlers(app: Flask) -> None:
         if isinstance(error, InternalServerError):
             return _server_error(error)
         return render_error(error.code or 500)
+
+    @app.errorhandler(IntegrityError)
+    def _conflict(error: IntegrityError):
+        # Two requests wrote the same thing at once (a double click, two app instances):
+        # the database kept the first. This one is undone before the page is drawn, since
+        # drawing it may read from the same session.
+        session = g.get("db_session")
+        if session is not None:
+            session.rollback()
+        log.warning("Conflicting write on %s %s: %s", request.method, request.path, error.orig)
+        return render_error(409)
 
     @app.errorhandler(Exception)
     def _server_error(error: Exception):

@@ -1,4 +1,9 @@
-from .conftest import check_page_structure
+from sqlalchemy import select
+
+from app.extensions import db_session
+from app.models import User
+
+from .conftest import check_page_structure, login
 
 
 def test_home_routes_each_user_group_to_its_work(client):
@@ -34,3 +39,25 @@ def test_an_unexpected_error_is_a_500_page_without_a_stack_trace(app, client):
     html = response.get_data(as_text=True)
     assert "secret internals" not in html and "Traceback" not in html
     check_page_structure(html)
+
+
+def test_a_write_that_lost_a_race_is_a_409_page_and_is_undone(app, client, db):
+    # A unique row written at the same moment by another request: the database refuses the
+    # second, which is told to try again instead of seeing a server error.
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.post("/race")
+    def race():
+        session = db_session()
+        session.scalar(select(User)).display_name = "Changed"
+        session.add(User(email="staff@example.gov", display_name="Twin", password_hash="x"))
+        session.commit()
+
+    login(client, db, "staff@example.gov")
+    response = client.post("/race")
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "changed by another request at the same moment" in html
+    check_page_structure(html)  # drawn for the signed-in user from a usable session
+    db.expire_all()
+    assert [u.display_name for u in db.scalars(select(User))] == ["Test User"]

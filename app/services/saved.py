@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from app.models import FundingOpportunity, SavedOpportunity, SavedSearch, SavedSearchExclusion
@@ -183,10 +184,17 @@ def save_opportunity(session: Session, user_id: int, opportunity_id: int) -> Sav
     if session.get(FundingOpportunity, opportunity_id) is None:
         raise SavedError("That funding opportunity no longer exists.")
     saved = get_saved_opportunity(session, user_id, opportunity_id)
-    if saved is None:
-        saved = SavedOpportunity(user_id=user_id, opportunity_id=opportunity_id)
-        session.add(saved)
-        session.flush()
+    if saved is not None:
+        return saved
+    saved = SavedOpportunity(user_id=user_id, opportunity_id=opportunity_id)
+    try:
+        with session.begin_nested():
+            session.add(saved)
+    except IntegrityError:
+        # Saved at the same moment by another request (a double click, a second tab).
+        saved = get_saved_opportunity(session, user_id, opportunity_id)
+        if saved is None:
+            raise
     return saved
 
 
