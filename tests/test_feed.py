@@ -91,6 +91,15 @@ def test_one_off_calendar_file_per_opportunity(client, db):
     assert client.get(f"/funding/opportunities/{rolling.id}.ics").status_code == 404
 
 
+def test_a_title_with_a_line_break_still_makes_a_calendar_file(client, db):
+    # The title names the calendar; sources do send titles broken over two lines.
+    row = make_opportunity(db, days_left=21, title="Cyber Resilience\nGrant Program")
+    db.commit()
+    response = client.get(f"/funding/opportunities/{row.id}.ics")
+    assert response.status_code == 200
+    assert Calendar.from_ical(response.data)["x-wr-calname"] == "Cyber Resilience Grant Program"
+
+
 def test_feed_page_creates_shows_and_revokes_the_address(client, db):
     login(client, db, "feed@example.gov", ("program_office",))
     page = client.get("/funding/feed")

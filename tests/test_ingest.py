@@ -201,6 +201,16 @@ def test_an_identifier_holding_a_nul_is_skipped_without_upsetting_the_batch(db):
     assert ingestor.warnings == ["usajobs 800000001: source_id holds a NUL character; not stored"]
 
 
+@pytest.mark.parametrize("odd", ["800\n000001", "800000001\r", "800\t000001", "80\x7f0"])
+def test_an_identifier_holding_a_line_break_or_control_character_is_skipped(db, odd):
+    # It would end up in the listing's address, and from there in links and calendar files.
+    ingestor = Ingestor(db)
+    assert ingestor.store_batch([replace(JOB, source_id=odd), JOB]) == ["failed", "new"]
+    (warning,) = ingestor.warnings
+    assert warning.endswith("source_id holds a control character; not stored")
+    assert warning.isprintable()  # one line for the operator, whatever the id held
+
+
 def test_a_number_beyond_an_integer_column_is_skipped(db):
     ingestor = Ingestor(db)
     assert ingestor.store(replace(JOB, grade_low=99_999_999_999)) == "failed"

@@ -27,7 +27,8 @@ def calendar_bytes(deadlines: Iterable[Deadline], name: str, stamp: datetime) ->
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    # An X- property is written as given: a name with a line break would break the file.
+    calendar.add("x-wr-calname", " ".join(name.split()))
     for item in deadlines:
         event = Event()
         event.add("uid", item.uid)
@@ -36,7 +37,9 @@ def calendar_bytes(deadlines: Iterable[Deadline], name: str, stamp: datetime) ->
         event.add("dtend", item.day + timedelta(days=1))
         event.add("summary", f"Closes: {item.title}")
         text = item.description
-        if item.url:
+        # A URI may not hold a line break (icalendar refuses one): such an address is left
+        # out rather than failing the whole calendar.
+        if item.url and "\r" not in item.url and "\n" not in item.url:
             event.add("url", item.url)
             text = f"{text}\n\n{item.url}".strip()
         if text:

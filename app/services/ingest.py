@@ -175,6 +175,18 @@ class _Limits:
         return None
 
 
+# A line break or other control character in an id is no id any source issues; it would
+# also end up in the listing's address, and from there in calendar files and links.
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _key_problem(keys: dict[str, str]) -> str | None:
+    for name, value in keys.items():
+        if _CONTROL_CHARACTER.search(value):
+            return f"{name} holds a control character"
+    return None
+
+
 @functools.cache
 def _limits(table: Table) -> _Limits:
     return _Limits(
@@ -242,9 +254,9 @@ class Ingestor:
             self.seen.setdefault(record.source, set()).add(record.source_id)
             values = _values(record, fields)
             keys = {"source": record.source, "source_id": record.source_id}
-            problem = limits.misfit(keys) or limits.misfit(values)
+            problem = limits.misfit(keys) or _key_problem(keys) or limits.misfit(values)
             if problem:
-                shown = _storable(record.source_id)[:64]
+                shown = _CONTROL_CHARACTER.sub("?", _storable(record.source_id))[:64]
                 self.warnings.append(f"{record.source} {shown}: {problem}; not stored")
                 self.counts.failed += 1
             else:
