@@ -26,9 +26,11 @@ def test_login_redirects_only_to_this_site(client, db):
     create_user(db, "x@example.gov", "X", "a long passphrase", ["opm_staff"])
     db.commit()
     data = {"email": "x@example.gov", "password": "a long passphrase"}
-    response = client.post("/account/login?next=//evil.example.com/", data=data)
-    assert response.headers["Location"] == "/"
-    client.post("/account/logout")
+    # Browsers read "\\" as "/" and drop tabs: each of these leads to evil.example.com.
+    for target in ("//evil.example.com/", "/%5Cevil.example.com/", "/%09/evil.example.com/"):
+        response = client.post(f"/account/login?next={target}", data=data)
+        assert response.headers["Location"] == "/", target
+        client.post("/account/logout")
     response = client.post("/account/login?next=/staff/", data=data)
     assert response.headers["Location"] == "/staff/"
 

@@ -286,6 +286,11 @@ def test_save_and_unsave_an_opportunity_with_its_reminder_switch(client, db, cat
         f"/funding/opportunities/{row.id}/save", data={"next": f"/funding/opportunities/{row.id}"}
     )
     assert response.headers["Location"] == f"/funding/opportunities/{row.id}"
+    # A browser reads a backslash as "/", so this "next" would lead to evil.example.com.
+    off_site = client.post(
+        f"/funding/opportunities/{row.id}/save", data={"next": "/\\evil.example.com/"}
+    )
+    assert off_site.headers["Location"] == f"/funding/opportunities/{row.id}"
     saved_page = client.get("/funding/saved").get_data(as_text=True)
     check_page_structure(saved_page)
     assert "Save me" in saved_page and "checked" in saved_page

@@ -7,7 +7,6 @@ themselves, the other roles are created by an operator (`pathfinder users create
 from __future__ import annotations
 
 import math
-from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
@@ -15,6 +14,7 @@ from flask_login import current_user, login_user, logout_user
 from app.extensions import db_session
 from app.forms.account import LoginForm, RegisterForm
 from app.models import Role, utcnow
+from app.redirects import same_site_path
 from app.services import login_throttle
 from app.services.accounts import AccountError, authenticate, create_user, normalise_email
 
@@ -23,11 +23,7 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 
 def _safe_next(target: str | None) -> str:
     """Only same-site paths: never redirect a signed-in user to another host."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("public.home")
+    return same_site_path(target) or url_for("public.home")
 
 
 def _throttle() -> login_throttle.Throttle:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode
 
 from flask import (
     Blueprint,
@@ -38,6 +38,7 @@ from app.forms.funding import (
     SearchSettingsForm,
 )
 from app.models import Role, utcnow
+from app.redirects import same_site_path
 from app.request_guard import query_id
 from app.services import catalog_queries, feed, funding_links, funding_matches, saved
 from app.services import funding_search as fs
@@ -64,11 +65,7 @@ def _is_office() -> bool:
 
 def _back(default: str) -> str:
     """The same-site page a small form came from (its `next` field), else `default`."""
-    target = request.form.get("next") or ""
-    parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
-        return target
-    return default
+    return same_site_path(request.form.get("next")) or default
 
 
 def _require_valid_action() -> None:
