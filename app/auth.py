@@ -10,6 +10,7 @@ from flask import abort
 from flask_login import LoginManager, current_user
 
 from app.models import Role, User
+from scrapers.text import is_ascii_digits
 
 login_manager = LoginManager()
 login_manager.login_view = "account.login"
@@ -23,7 +24,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 def _load_user(user_id: str) -> User | None:
     from app.extensions import db_session
 
-    if not (user_id.isascii() and user_id.isdigit()):
+    if not is_ascii_digits(user_id):
         return None
     user = db_session().get(User, int(user_id))
     return user if user is not None and user.is_active else None

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from app.extensions import rollback_session
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +53,7 @@ def register_error_handlers(app: Flask) -> None:
         # Two requests wrote the same thing at once (a double click, two app instances):
         # the database kept the first. This one is undone before the page is drawn, since
         # drawing it may read from the same session.
-        session = g.get("db_session")
-        if session is not None:
-            session.rollback()
+        rollback_session()
         log.warning("Conflicting write on %s %s: %s", request.method, request.path, error.orig)
         return render_error(409)
 

@@ -41,6 +41,13 @@ def db_session() -> Session:
     return g.db_session
 
 
+def rollback_session() -> None:
+    """Undo the current request's writes, if it has a session, and keep the session usable."""
+    session: Session | None = g.get("db_session")
+    if session is not None:
+        session.rollback()
+
+
 def _close_session(exc: BaseException | None) -> None:
     session: Session | None = g.pop("db_session", None)
     if session is None:

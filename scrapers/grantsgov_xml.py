@@ -21,7 +21,7 @@ from lxml import etree
 from scrapers.errors import PayloadError
 from scrapers.html_text import html_to_text, unescape_text
 from scrapers.records import FundingRecord
-from scrapers.text import STAND_IN_YEARS, parse_bool, parse_date, parse_money
+from scrapers.text import STAND_IN_YEARS, is_ascii_digits, parse_bool, parse_date, parse_money
 
 NAMESPACE = "http://apply.grants.gov/system/OpportunityDetail-V1.0"
 SYNOPSIS = "OpportunitySynopsisDetail_1_0"
@@ -119,7 +119,7 @@ def _open_xml(source: Path | str | IO[bytes], stack: ExitStack) -> IO[bytes]:
             raise PayloadError(f"cannot open XML extract {path}: {exc.strerror}") from None
     else:
         raw = source
-    head, raw = _peek(raw, 4)
+    head, raw = _peek(raw, len(_ZIP_MAGICS[0]))
     if head not in _ZIP_MAGICS:
         return raw
     try:
@@ -245,7 +245,7 @@ def _deadline(value: str | None) -> date | None:
 
 
 def _money(value: str | None) -> float | None:
-    if value is not None and len(value) < 16 and value.isascii() and value.isdigit():
+    if value is not None and len(value) < 16 and is_ascii_digits(value):
         return float(value)  # the common case, without parse_money's clean-up
     return parse_money(value)
 

@@ -17,7 +17,7 @@ from scrapers.errors import ConfigurationError, PayloadError
 from scrapers.html_text import html_to_text
 from scrapers.http import PoliteSession
 from scrapers.records import JobRecord
-from scrapers.text import clean, parse_bool, parse_date, parse_int, parse_money
+from scrapers.text import clean, is_ascii_digits, parse_bool, parse_date, parse_int, parse_money
 
 SOURCE = "usajobs"
 DEFAULT_BASE_URL = "https://data.usajobs.gov"
@@ -252,8 +252,7 @@ def _series(categories: Any) -> tuple[str, ...]:
 
 def _grade(value: Any) -> int | None:
     text = clean(value)
-    # ASCII only: str.isdigit() also says yes to "²", which int() refuses.
-    return int(text) if text and text.isascii() and text.isdigit() else None
+    return int(text) if text and is_ascii_digits(text) else None
 
 
 def _locations(desc: dict[str, Any]) -> tuple[str, ...]:

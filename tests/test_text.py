@@ -2,7 +2,7 @@
 
 import pytest
 
-from scrapers.text import parse_int, parse_money
+from scrapers.text import is_ascii_digits, parse_int, parse_money
 
 
 @pytest.mark.parametrize(
@@ -41,3 +41,9 @@ def test_counts_are_whole_numbers():
     assert parse_int("12") == 12
     assert parse_int("2,500") == 2500
     assert parse_int(None) is None
+
+
+def test_only_ascii_digits_count_as_digits():
+    assert is_ascii_digits("2210") and is_ascii_digits("0")
+    # str.isdigit() says yes to each of these; int() refuses the first.
+    assert not any(is_ascii_digits(t) for t in ["\u00b2", "\u0661\u0662", "\uff11", "", "1.5"])

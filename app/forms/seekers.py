@@ -19,6 +19,7 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from app.forms.base import Form
 from app.services.seeker_match import Answers
+from scrapers.text import is_ascii_digits
 
 try:  # WTForms 3.3+: choices as objects (tuples are deprecated there)
     from wtforms.fields.choices import SelectChoice
@@ -166,7 +167,7 @@ class QuestionsForm(Form):
         raw = (field.data or "").strip().rstrip("%").strip()
         if not raw:
             return
-        if not (raw.isascii() and raw.isdigit()) or int(raw) > 100 or int(raw) % 10:
+        if not is_ascii_digits(raw) or int(raw) > 100 or int(raw) % 10:
             raise ValidationError("Enter a rating from 0 to 100 in steps of 10, such as 30.")
         if self.veteran.data == "no":
             raise ValidationError(

@@ -158,8 +158,6 @@ class _Limits:
         """Why these values cannot be stored as they are, or None when they fit."""
         for name, value in values.items():
             if isinstance(value, str):
-                if "\x00" in value:  # only in keys: other text has lost its NULs by now
-                    return f"{name} holds a NUL character"
                 limit = self.lengths.get(name)
                 if limit is not None and len(value) > limit:
                     return (
@@ -181,7 +179,10 @@ _CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _key_problem(keys: dict[str, str]) -> str | None:
+    """Why these identifiers cannot key a listing (other text merely loses its NULs)."""
     for name, value in keys.items():
+        if "\x00" in value:
+            return f"{name} holds a NUL character"
         if _CONTROL_CHARACTER.search(value):
             return f"{name} holds a control character"
     return None

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.models import JobListing, JobRoleClassification, JobSeries, JobStatus
 from matching.jobs import HIRING_PATH_NAMES, JOB_CLEARANCE_LEVELS, US_STATES
+from scrapers.text import is_ascii_digits
 
 PER_PAGE = 20
 CLOSING_SOON_DAYS = 14
@@ -51,8 +52,7 @@ class JobFilters:
 
         def number(name: str, allowed: tuple[int, ...] | None = None) -> int | None:
             raw = (args.get(name) or "").strip()
-            # ASCII only: str.isdigit() also says yes to "²", which int() refuses.
-            if not (raw.isascii() and raw.isdigit()):
+            if not is_ascii_digits(raw):
                 return None
             value = int(raw)
             return value if allowed is None or value in allowed else None
@@ -61,7 +61,7 @@ class JobFilters:
         path = (args.get("hiring_path") or "").strip().lower()
         clearance = (args.get("clearance") or "").strip()
         return cls(
-            series=series if series.isascii() and series.isdigit() and len(series) == 4 else None,
+            series=series if is_ascii_digits(series) and len(series) == 4 else None,
             hiring_path=path if path in HIRING_PATH_NAMES else None,
             grade=number("grade", GRADES),
             location=(args.get("location") or "").strip()[:100] or None,
