@@ -196,3 +196,5 @@ def test_since_days_logic():
     last = datetime(2026, 11, 21, 23, 0, tzinfo=UTC)
     assert since_days(None, last, TODAY) == 2
     assert since_days(date(2025, 1, 1), None, TODAY) == 60  # the API's maximum
+    # A last run stamped after "today" (another clock) still asks for a day of overlap.
+    assert since_days(None, datetime(2026, 12, 5, tzinfo=UTC), TODAY) == 1

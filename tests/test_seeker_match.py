@@ -244,11 +244,11 @@ def test_an_unreadable_file_stores_nothing(db, matcher):
 def test_deleting_removes_the_text_answers_and_results(db, matcher):
     token, match = create(db, matcher, keep_file=True)
     match_id = match.id
-    assert sm.delete_match(db, token) is True
+    assert sm.delete_match(db, token, now=NOW) is True
     db.expire_all()
     assert db.get(MatchRequest, match_id) is None
-    assert sm.get_match(db, token) is None
-    assert sm.delete_match(db, token) is False
+    assert sm.get_match(db, token, now=NOW) is None
+    assert sm.delete_match(db, token, now=NOW) is False
 
 
 def test_changing_answers_rechecks_eligibility_on_the_stored_text(db, matcher):

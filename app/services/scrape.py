@@ -85,8 +85,10 @@ def since_days(since: date | None, previous: datetime | None, today: date) -> in
         start = previous.astimezone(UTC).date()
     else:
         return None
+    # A last run dated after `today` (a clock ahead of the caller's) counts as today.
+    start = min(start, today)
     # One day of overlap: a posting made just before the last run may not have been indexed.
-    return min(60, max(0, math.ceil((today - start).days) + 1))
+    return min(60, math.ceil((today - start).days) + 1)
 
 
 def _session(source: str, settings: ScrapeSettings, user_agent: str | None = None):

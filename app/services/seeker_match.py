@@ -470,9 +470,9 @@ def get_match(session: Session, token: str, now: datetime | None = None) -> Matc
     return match
 
 
-def delete_match(session: Session, token: str) -> bool:
+def delete_match(session: Session, token: str, now: datetime | None = None) -> bool:
     """Delete the upload, its text and its results at once; False when there was nothing."""
-    match = get_match(session, token)
+    match = get_match(session, token, now)
     if match is None:
         return False
     session.delete(match)
