@@ -16,18 +16,26 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(load_config(dict(config or {})))
 
+    from app.body_limit import answer_too_large_cleanly
+
+    # A body refused unread is drained first, so the client can read its 413 page.
+    app.wsgi_app = answer_too_large_cleanly(  # type: ignore[method-assign]
+        app.wsgi_app, lambda: int(app.config["MAX_CONTENT_LENGTH"])
+    )
     hops = int(app.config["TRUSTED_PROXY_HOPS"])
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     from app.access_log import redact_access_log
-    from app.extensions import csrf, init_database
+    from app.extensions import csrf, init_database, init_security_headers, limiter
     from app.request_guard import register_request_guard
 
     init_database(app)
     redact_access_log()
     register_request_guard(app)
     csrf.init_app(app)
+    limiter.init_app(app)
+    init_security_headers(app)
 
     from app.blueprints import register_blueprints
     from app.errors import register_error_handlers

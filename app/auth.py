@@ -1,4 +1,10 @@
-"""Sign-in sessions (Flask-Login) and the role check every staff, agency and program route uses."""
+"""Sign-in sessions (Flask-Login) and the role check every staff, agency and program route uses.
+
+A session cookie names the account and its session version (`User.get_id`). Every request
+loads the account and compares: signing out, changing the password or being disabled raises
+the version in the database, so every earlier cookie of that account stops working at once,
+on every instance, with no session store to share.
+"""
 
 from __future__ import annotations
 
@@ -21,13 +27,16 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
+def _load_user(session_id: str) -> User | None:
     from app.extensions import db_session
 
-    if not is_ascii_digits(user_id):
-        return None
+    user_id, _, version = session_id.partition(":")
+    if not (is_ascii_digits(user_id) and is_ascii_digits(version)):
+        return None  # malformed, or a cookie from before session versions
     user = db_session().get(User, int(user_id))
-    return user if user is not None and user.is_active else None
+    if user is None or not user.is_active or user.session_version != int(version):
+        return None
+    return user
 
 
 def role_required(*roles: Role) -> Callable[[F], F]:

@@ -310,7 +310,8 @@ def ingest(ctx: Context, file: Path, kind: str | None) -> None:
     click.echo(f"{file.name}: {result.summary()}")
     for warning in result.warnings:
         click.echo(f"  warning: {warning}")
-    if result.source == "usajobs" and (result.counts.new or result.counts.updated):
+    counts = result.counts
+    if result.source == "usajobs" and (counts.new or counts.updated or counts.reopened):
         _classify_jobs(ctx)
 
 
@@ -708,6 +709,33 @@ def users_create(
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Created {user.email} ({', '.join(roles)}).")
+
+
+@users.command("disable")
+@click.option("--email", required=True)
+@pass_ctx
+def users_disable(ctx: Context, email: str) -> None:
+    """Disable an account: it cannot sign in, and its sessions end on every instance."""
+    _set_active(ctx, email, active=False)
+
+
+@users.command("enable")
+@click.option("--email", required=True)
+@pass_ctx
+def users_enable(ctx: Context, email: str) -> None:
+    """Let a disabled account sign in again (with its existing password)."""
+    _set_active(ctx, email, active=True)
+
+
+def _set_active(ctx: Context, email: str, *, active: bool) -> None:
+    from app.services.accounts import AccountError, set_active
+
+    try:
+        with ctx.session() as session:
+            user = set_active(session, email, active)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{'Enabled' if active else 'Disabled'} {user.email}.")
 
 
 # --- server -----------------------------------------------------------------------------

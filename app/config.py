@@ -29,9 +29,21 @@ class Config:
     DATA_DIR = str(DATA_DIR)
     # Job seekers: how long extracted text and results live before `pathfinder purge`.
     MATCH_RETENTION_HOURS = 72
-    # Sign-in rate limit: failed attempts per e-mail or client address per window.
-    LOGIN_MAX_FAILURES = 5
-    LOGIN_WINDOW_SECONDS = 900
+    # Rate limits (Flask-Limiter notation). Failed sign-ins are counted per client address
+    # and account together, so an attacker elsewhere cannot lock the owner out, and per
+    # address over a longer window; a success clears neither. Registrations per address.
+    LOGIN_LIMIT = "5 per 15 minutes"
+    LOGIN_ADDRESS_LIMIT = "20 per hour"
+    REGISTER_LIMIT = "10 per hour"
+    PASSWORD_CHANGE_LIMIT = "5 per 15 minutes"
+    # Shared state for rate limits: Redis when set (every instance sees the same counts),
+    # else each process counts on its own.
+    REDIS_URL = ""
+    RATELIMIT_STORAGE_URI = ""
+    RATELIMIT_HEADERS_ENABLED = True
+    # A moving window: no burst of twice the limit across a window's edge.
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_KEY_PREFIX = "pathfinder"
     # Outgoing mail; with no SMTP_HOST, messages are logged instead of sent.
     SMTP_HOST = ""
     SMTP_PORT = 587
@@ -50,8 +62,12 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
-    # Several instances behind a load balancer: trust one proxy hop for scheme and client IP.
+    # Proxies in front of the app that set X-Forwarded-For/-Proto/-Host (a load balancer is
+    # one). Zero trusts none: with gunicorn facing clients, those headers are the client's
+    # own words, and trusting them would let anyone pick the address rate limits count.
     TRUSTED_PROXY_HOPS = 0
+    # Strict-Transport-Security max-age (seconds), sent on HTTPS responses in production.
+    HSTS_MAX_AGE = 31536000
     SQL_ECHO = False
     # Data sources: keys and the contact named in the scrapers' User-Agent.
     USAJOBS_API_KEY = ""
@@ -89,7 +105,6 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
-    TRUSTED_PROXY_HOPS = 1
 
 
 CONFIGS: dict[str, type[Config]] = {
@@ -111,6 +126,8 @@ def load_config(overrides: dict[str, object] | None = None) -> dict[str, object]
         raise ConfigError(f"PATHFINDER_ENV={env_name!r} is not one of {', '.join(sorted(CONFIGS))}")
     values = CONFIGS[env_name].from_env()
     values.update(overrides)
+    if not values.get("RATELIMIT_STORAGE_URI"):
+        values["RATELIMIT_STORAGE_URI"] = values.get("REDIS_URL") or "memory://"
     if not values.get("SECRET_KEY"):
         if env_name == "production":
             raise ConfigError("SECRET_KEY must be set in the environment in production")

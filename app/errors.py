@@ -6,7 +6,7 @@ import logging
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.extensions import rollback_session
@@ -22,6 +22,7 @@ MESSAGES = {
     "Please check the page and try again.",
     413: "The file is too large.",
     429: "Too many requests. Please wait a moment and try again.",
+    503: "The site is busy right now, so nothing was saved. Please try again in a minute.",
     500: "Something went wrong on our side. The problem has been logged.",
 }
 
@@ -56,6 +57,16 @@ def register_error_handlers(app: Flask) -> None:
         rollback_session()
         log.warning("Conflicting write on %s %s: %s", request.method, request.path, error.orig)
         return render_error(409)
+
+    @app.errorhandler(OperationalError)
+    def _busy(error: OperationalError):
+        # SQLite waits SQLITE_BUSY_TIMEOUT for another writer; past that, say so, not 500.
+        if "database is locked" not in str(error.orig):
+            return _server_error(error)
+        rollback_session()
+        log.warning("Database busy on %s %s: %s", request.method, request.path, error.orig)
+        body, code = render_error(503)
+        return body, code, {"Retry-After": "30"}
 
     @app.errorhandler(Exception)
     def _server_error(error: Exception):

@@ -4,6 +4,10 @@ Uploads are untrusted: the type is detected from the content (magic bytes), neve
 file name alone; archives are checked for zip bombs before anything unpacks them; and every
 library failure becomes a :class:`DocumentError` whose message a job seeker can act on.
 
+What the libraries say about a bad file (pypdf's "EOF marker not found" log records,
+BeautifulSoup's warnings) is about the upload, not about us: it becomes debug records instead
+of lines in the server's error log.
+
 The returned :attr:`Document.text` is normalised once, here (Unicode NFKC, ``\\n`` line
 breaks, single spaces, no control characters): skill spans found downstream are character
 offsets into exactly this string, so nothing after this module should re-normalise it.
@@ -12,13 +16,20 @@ offsets into exactly this string, so nothing after this module should re-normali
 from __future__ import annotations
 
 import codecs
+import functools
+import importlib
 import io
+import logging
 import math
+import pkgutil
 import posixpath
 import re
+import threading
 import unicodedata
+import warnings
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
@@ -43,6 +54,9 @@ ErrorCode = Literal[
     "too_many_pages",
     "zip_bomb",
 ]
+
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -164,7 +178,8 @@ def read_document(
     """
     data = bytes(data)
     try:
-        return _read_bytes(data, _hint(filename, content_type), limits)
+        with _library_warnings_to_debug():
+            return _read_bytes(data, _hint(filename, content_type), limits)
     except DocumentError:
         raise
     except Exception as exc:  # last line of defence: a library choked on a hostile file
@@ -191,6 +206,84 @@ def read_text(
         limits,
         empty_message="There is no text to read: paste your resume and try again.",
     )
+
+
+# -- what the libraries say ------------------------------------------------------------------
+
+
+class _Demote(logging.Filter):
+    """A library's records about a document, as debug records (dropped unless debug is on)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.DEBUG:
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
+
+
+_DEMOTE: Final = _Demote()
+
+
+@functools.cache
+def _demote_library_records(package: str) -> None:
+    """Make every record the package's modules log a debug record.
+
+    pypdf logs a warning for each defect it works around ("EOF marker not found") through the
+    logger of the module that found it, and with no handler configured Python prints each one
+    to stderr: the server's error log. Every pypdf record here comes from reading an upload,
+    so none is news to an operator. Filters act only on the logger a record starts from, so
+    each module's logger gets one (pypdf logs through ``getLogger(__name__)`` only).
+    """
+    library = importlib.import_module(package)
+    # A subpackage that fails to import (an optional dependency) logs nothing: skip it.
+    modules = pkgutil.walk_packages(library.__path__, f"{package}.", onerror=lambda name: None)
+    names = [package, *(module.name for module in modules)]
+    for name in names:
+        logging.getLogger(name).addFilter(_DEMOTE)
+
+
+def _warning_to_debug(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    log.debug("%s while reading a document: %s", category.__name__, message)
+
+
+_warnings_lock = threading.Lock()
+_warnings_readers = 0
+_warnings_saved: Any = None  # the catch_warnings that restores the settings afterwards
+
+
+@contextmanager
+def _library_warnings_to_debug() -> Iterator[None]:
+    """Python warnings raised while a document is read become debug records.
+
+    The warning settings are one per process, and ``warnings.catch_warnings`` entered and left
+    by two threads out of order restores the wrong ones; so the first reader in changes them
+    and the last one out restores them (another thread's warning meanwhile is demoted too).
+    Every warning is let through to the debug log ("always"): a filter turning warnings into
+    errors must not make a readable file unreadable.
+    """
+    global _warnings_readers, _warnings_saved
+    with _warnings_lock:
+        if _warnings_readers == 0:
+            saved = warnings.catch_warnings()
+            saved.__enter__()
+            warnings.simplefilter("always")
+            warnings.showwarning = _warning_to_debug
+            _warnings_saved = saved
+        _warnings_readers += 1
+    try:
+        yield
+    finally:
+        with _warnings_lock:
+            _warnings_readers -= 1
+            if _warnings_readers == 0:
+                _warnings_saved.__exit__(None, None, None)
+                _warnings_saved = None
 
 
 # -- detection --------------------------------------------------------------------------------
@@ -554,6 +647,7 @@ _PAINT_OPS: Final = frozenset(
 def _read_pdf(data: bytes, hint: _Hint, limits: DocumentLimits) -> Document:
     from pypdf import PasswordType, PdfReader
 
+    _demote_library_records("pypdf")
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         encrypted = reader.is_encrypted

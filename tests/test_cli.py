@@ -108,6 +108,20 @@ def test_users_create_hashes_the_password(run):
     assert "staff@opm.example.gov" in runner_result.output
 
 
+def test_users_disable_and_enable_are_audited_and_named(run):
+    assert run("db", "upgrade").exit_code == 0
+    created = run(
+        "users", "create", "--email", "leaver@example.gov", "--name", "Leaver",
+        "--role", "opm_staff", input="violet granite harbour\nviolet granite harbour\n",
+    )  # fmt: skip
+    assert created.exit_code == 0, created.output
+    result = run("users", "disable", "--email", "Leaver@example.gov")
+    assert result.exit_code == 0 and "Disabled leaver@example.gov" in result.output
+    assert "Enabled" in run("users", "enable", "--email", "leaver@example.gov").output
+    missing = run("users", "disable", "--email", "nobody@example.gov")
+    assert missing.exit_code != 0 and "no account for nobody@example.gov" in missing.output
+
+
 def test_ingest_then_listings_then_ingest_again_changes_nothing(run):
     from .scraper_helpers import fixture_path
 
@@ -115,7 +129,7 @@ def test_ingest_then_listings_then_ingest_again_changes_nothing(run):
     path = str(fixture_path("usajobs", "search_page.json"))
     first = run("ingest", path)
     assert first.exit_code == 0, first.output
-    assert "3 new, 0 updated, 0 unchanged, 0 closed, 0 failed" in first.output
+    assert "3 new, 0 updated, 0 unchanged, 0 closed, 0 reopened, 0 failed" in first.output
     again = run("ingest", path)
     assert "0 new, 0 updated, 3 unchanged" in again.output
 
@@ -174,7 +188,7 @@ def test_ingest_stores_what_fits_and_warns_of_the_record_that_does_not(run, tmp_
 
     result = run("ingest", str(edited))
     assert result.exit_code == 0, result.output
-    assert "2 new, 0 updated, 0 unchanged, 0 closed, 1 failed" in result.output
+    assert "2 new, 0 updated, 0 unchanged, 0 closed, 0 reopened, 1 failed" in result.output
     assert "warning: usajobs 801234500: title is 719 characters" in result.output
     listed = json.loads(run("listings", "--kind", "jobs", "--json").output)
     assert len(listed) == 2 and all("\x00" not in job["title"] for job in listed)
@@ -194,11 +208,63 @@ def test_samples_load_is_idempotent(run):
     assert len(funding) >= 30
 
 
+def test_samples_closed_by_a_full_sweep_are_reopened_by_samples_load(
+    scratch_database_url, tmp_path, httpserver, monkeypatch
+):
+    from werkzeug import Response
+
+    from app.services import scrape
+
+    from .scraper_helpers import usajobs_item, usajobs_page
+
+    def handler(request):
+        ids = ["801", "802", "803"] if request.args.get("JobCategoryCode") == "2210" else []
+        page = usajobs_page([], total=len(ids), pages=1)
+        page["SearchResult"]["SearchResultItems"] = [
+            usajobs_item(i, ApplicationCloseDate="2099-01-15T23:59:59.9970") for i in ids
+        ]
+        page["SearchResult"]["SearchResultCount"] = len(ids)
+        return Response(json.dumps(page), content_type="application/json")
+
+    httpserver.expect_request("/api/Search").respond_with_handler(handler)
+    monkeypatch.setattr(scrape, "MIN_INTERVAL", dict.fromkeys(scrape.MIN_INTERVAL, 0.0))
+    runner = CliRunner()
+    env = {
+        "DATABASE_URL": scratch_database_url,
+        "MODEL_CACHE_DIR": str(tmp_path / "models"),
+        "USAJOBS_API_KEY": "test-key",
+        "USAJOBS_EMAIL": "ops@pathfinder.example",
+    }
+
+    def run(*args: str):
+        result = runner.invoke(cli, list(args), env=env)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    def open_jobs():
+        jobs = json.loads(run("listings", "--kind", "jobs", "--all", "--json"))
+        return sum(job["is_sample"] and job["status"] == "open" for job in jobs)
+
+    run("db", "upgrade")
+    run("catalog", "load")
+    run("samples", "load")
+    assert open_jobs() == 62
+    swept = run("scrape", "usajobs", "--base-url", httpserver.url_for("/").rstrip("/"))
+    assert "usajobs: 3 new, 0 updated, 0 unchanged, 62 closed" in swept
+    assert open_jobs() == 0
+    again = run("samples", "load")
+    assert open_jobs() == 62
+    assert (
+        "usajobs_cyber_jobs.json: usajobs: 0 new, 0 updated, 64 unchanged, 0 closed, "
+        "62 reopened, 0 failed"
+    ) in again
+
+
 def test_scrape_without_keys_reports_per_source_and_fails(run):
     assert run("db", "upgrade").exit_code == 0
     result = run("scrape", "usajobs")
     assert result.exit_code == 1
-    assert "usajobs: 0 new, 0 updated, 0 unchanged, 0 closed, 1 failed" in result.output
+    assert "usajobs: 0 new, 0 updated, 0 unchanged, 0 closed, 0 reopened, 1 failed" in result.output
     assert "USAJOBS_API_KEY" in result.output
 
 

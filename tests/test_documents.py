@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import logging
 import re
+import threading
+import warnings
 import zipfile
 
 import docx
@@ -12,6 +15,7 @@ import pytest
 from fpdf.enums import EncryptionMethod
 from pypdf.errors import DependencyError
 
+from matching import documents
 from matching.documents import (
     Document,
     DocumentError,
@@ -464,3 +468,51 @@ def test_unexpected_library_failure_is_still_a_document_error(monkeypatch):
 
     monkeypatch.setattr(zipfile, "ZipFile", explode)
     refuse("corrupt", make_docx())
+
+
+# -- what reading leaves in the logs ----------------------------------------------------------
+
+
+def test_a_damaged_pdf_leaves_debug_records_only(caplog):
+    caplog.set_level(logging.DEBUG)
+    refuse("corrupt", make_pdf()[:-200])  # no EOF marker: pypdf complains as it reads
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO] == []
+    assert any("EOF marker not found" in r.getMessage() for r in caplog.records)
+
+
+def test_library_warnings_while_reading_become_debug_records(caplog):
+    caplog.set_level(logging.DEBUG, logger="matching.documents")
+    feed = b'<?xml version="1.0"?>\n<rss><p>Security analyst resume</p></rss>'
+    with warnings.catch_warnings(record=True) as shown:
+        warnings.simplefilter("always")
+        document = read_document(feed, "feed.html")  # bs4: "XML parsed as HTML"
+    assert document.text == "Security analyst resume"
+    assert shown == []
+    assert any("XMLParsedAsHTMLWarning" in r.getMessage() for r in caplog.records)
+
+
+def test_overlapping_reads_in_two_threads_leave_the_warning_settings_as_they_were(monkeypatch):
+    """The first reader in silences warnings, the last one out restores them, in any order."""
+    read_bytes = documents._read_bytes
+    gates = {name: (threading.Event(), threading.Event()) for name in ("first", "second")}
+
+    def held(data, hint, limits):
+        entered, leave = gates[data.decode()]
+        entered.set()
+        assert leave.wait(5)
+        return read_bytes(RESUME.encode(), hint, limits)
+
+    monkeypatch.setattr(documents, "_read_bytes", held)
+    before = (warnings.showwarning, list(warnings.filters))
+    threads = {
+        name: threading.Thread(target=read_document, args=(name.encode(),)) for name in gates
+    }
+    for name in ("first", "second"):
+        threads[name].start()
+        assert gates[name][0].wait(5)
+    for name in ("first", "second"):  # the first in leaves first
+        gates[name][1].set()
+        threads[name].join(5)
+        if name == "first":
+            assert warnings.showwarning is not before[0]  # the second is still reading
+    assert (warnings.showwarning, list(warnings.filters)) == before

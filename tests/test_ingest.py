@@ -1,7 +1,7 @@
 """Storing records: idempotent, updates in place, closes instead of deleting, links duplicates."""
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -303,3 +303,99 @@ def test_a_bug_half_way_is_recorded_as_an_internal_error_and_raised(session_fact
         execute_run(session_factory, "usajobs", records, kind="ingest")
     run = db.scalars(select(ScrapeRun)).one()
     assert str(run.status) == "failed" and run.error == "internal error (TypeError)"
+
+
+# --- reopening: a closed row seen again open by its own data ------------------------------
+
+TODAY = date(2026, 12, 1)  # JOB closes 2026-12-15, OPPORTUNITY on 2027-01-30
+
+
+def status_of(db, model, source_id):
+    row = db.scalar(select(model).where(model.source_id == source_id))
+    db.refresh(row)
+    return str(row.status), row.closed_at
+
+
+def test_a_job_closed_by_a_full_sweep_reopens_when_seen_again_unchanged(db):
+    Ingestor(db, today=TODAY).store(JOB)
+    sweep = Ingestor(db, today=TODAY)
+    assert sweep.close_missing_jobs("usajobs") == 1
+    assert status_of(db, JobListing, JOB.source_id)[0] == "closed"
+
+    again = Ingestor(db, today=TODAY)
+    assert again.store(JOB) == "unchanged"  # the content is the same ...
+    assert status_of(db, JobListing, JOB.source_id) == ("open", None)  # ... and it is open
+    assert (again.counts.unchanged, again.counts.reopened, again.counts.closed) == (1, 1, 0)
+    assert again.counts.summary() == (
+        "0 new, 0 updated, 1 unchanged, 0 closed, 1 reopened, 0 failed"
+    )
+
+
+def test_a_job_closed_by_its_source_stays_closed_while_an_open_one_reopens(db):
+    closed_at_source = replace(JOB, source_id="800000002", title="Closed", status="closed")
+    Ingestor(db, today=TODAY).store_batch([JOB, closed_at_source])
+    Ingestor(db, today=TODAY).close_missing_jobs("usajobs")
+
+    again = Ingestor(db, today=TODAY)
+    assert again.store_batch([JOB, closed_at_source]) == ["unchanged", "unchanged"]
+    assert status_of(db, JobListing, JOB.source_id) == ("open", None)
+    status, closed_at = status_of(db, JobListing, "800000002")
+    assert status == "closed" and closed_at is not None
+    assert again.counts.reopened == 1
+
+
+def test_a_job_past_its_close_date_stays_closed_while_a_current_one_reopens(db):
+    expired = replace(JOB, source_id="800000003", title="Expired", close_date=date(2026, 11, 20))
+    Ingestor(db, today=TODAY).store_batch([JOB, expired])
+    assert close_expired(db, TODAY) == 1
+    Ingestor(db, today=TODAY).close_missing_jobs("usajobs")
+
+    again = Ingestor(db, today=TODAY)
+    again.store_batch([JOB, expired])
+    assert status_of(db, JobListing, JOB.source_id)[0] == "open"
+    status, closed_at = status_of(db, JobListing, "800000003")
+    assert status == "closed" and closed_at is not None
+    assert again.counts.reopened == 1
+
+
+def test_a_closed_job_seen_again_changed_reopens_unless_its_close_date_is_past(db):
+    expired = replace(JOB, source_id="800000004", title="Expired", close_date=date(2026, 11, 20))
+    Ingestor(db, today=TODAY).store_batch([JOB, expired])
+    close_expired(db, TODAY)
+    Ingestor(db, today=TODAY).close_missing_jobs("usajobs")
+
+    again = Ingestor(db, today=TODAY)
+    changed = [replace(JOB, grade_high=14), replace(expired, grade_high=14)]
+    assert again.store_batch(changed) == ["updated", "updated"]
+    assert status_of(db, JobListing, JOB.source_id) == ("open", None)
+    status, closed_at = status_of(db, JobListing, "800000004")
+    assert status == "closed" and closed_at is not None  # the new grade, still closed
+    assert (again.counts.updated, again.counts.reopened) == (2, 1)
+
+
+def test_an_opportunity_its_source_posts_again_is_reopened_and_counted(db):
+    Ingestor(db, today=TODAY).store(replace(OPPORTUNITY, status="closed"))
+    again = Ingestor(db, today=TODAY)
+    assert again.store(OPPORTUNITY) == "updated"
+    assert status_of(db, FundingOpportunity, OPPORTUNITY.source_id) == ("posted", None)
+    assert again.counts.reopened == 1
+
+
+def test_a_run_records_how_many_it_reopened(session_factory, db):
+    closes = date.today() + timedelta(days=30)  # a run judges close dates by today's date
+    jobs = [
+        replace(JOB, source_id=f"8000002{i:02d}", title=f"Job {i}", close_date=closes)
+        for i in range(3)
+    ]
+    execute_run(session_factory, "usajobs", lambda: iter(jobs), kind="ingest")
+    sweep = execute_run(session_factory, "usajobs", lambda: iter(jobs[:1]), full_sweep=True)
+    assert sweep.counts.closed == 2
+
+    result = execute_run(session_factory, "usajobs", lambda: iter(jobs), kind="ingest")
+    assert (result.counts.unchanged, result.counts.reopened) == (3, 2)
+    assert "3 unchanged, 0 closed, 2 reopened, 0 failed" in result.summary()
+    assert db.get(ScrapeRun, result.run_id).reopened == 2
+    open_jobs = db.scalar(
+        select(func.count()).select_from(JobListing).where(JobListing.status == "open")
+    )
+    assert open_jobs == 3

@@ -61,3 +61,22 @@ def test_a_write_that_lost_a_race_is_a_409_page_and_is_undone(app, client, db):
     check_page_structure(html)  # drawn for the signed-in user from a usable session
     db.expire_all()
     assert [u.display_name for u in db.scalars(select(User))] == ["Test User"]
+
+
+def test_a_database_still_locked_after_the_wait_is_a_503_page(app, client):
+    """SQLite's writer waits its turn; if the turn never comes, the page says so, not a 500."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.post("/busy")
+    def busy():
+        raise OperationalError("INSERT ...", {}, sqlite3.OperationalError("database is locked"))
+
+    response = client.post("/busy")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "30"
+    html = response.get_data(as_text=True)
+    assert "busy right now" in html and "Traceback" not in html
+    check_page_structure(html)

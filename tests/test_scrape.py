@@ -198,3 +198,49 @@ def test_since_days_logic():
     assert since_days(date(2025, 1, 1), None, TODAY) == 60  # the API's maximum
     # A last run stamped after "today" (another clock) still asks for a day of overlap.
     assert since_days(None, datetime(2026, 12, 5, tzinfo=UTC), TODAY) == 1
+
+
+def test_samples_closed_by_a_full_sweep_reopen_when_loaded_again(httpserver, session_factory, db):
+    # The probe: a full sweep that served 3 jobs closed every sample job, and a samples load
+    # afterwards left them closed, so the job pages showed none though they close in 2027.
+    from app.services.job_browse import open_jobs_query
+    from app.services.samples import load_samples
+
+    from .conftest import DATA_DIR
+
+    def open_samples():
+        """What /jobs/ lists (a linked duplicate is shown once), and all open sample rows."""
+        query = open_jobs_query(date.today()).where(JobListing.is_sample.is_(True))
+        listed = db.scalar(select(func.count()).select_from(query.subquery()))
+        return listed, count(db, JobListing, JobListing.is_sample, JobListing.status == "open")
+
+    first = load_samples(session_factory, DATA_DIR / "samples")["usajobs_cyber_jobs.json"]
+    assert first.counts.new == 64
+    assert open_samples() == (61, 62)  # 2 are closed at the source; one is a twin
+
+    params: list[dict] = []
+    serve_usajobs(httpserver, ["801", "802", "803"], params)
+    base = httpserver.url_for("/").rstrip("/")
+    sweep = scrape_source(session_factory, "usajobs", SETTINGS, base_url=base, today=TODAY)
+    assert sweep.status == RunStatus.SUCCEEDED, sweep.error
+    assert all("DatePosted" not in p for p in params)  # a full sweep
+    assert (sweep.counts.new, sweep.counts.closed) == (3, 62)
+    assert open_samples() == (0, 0)
+
+    again = load_samples(session_factory, DATA_DIR / "samples")["usajobs_cyber_jobs.json"]
+    assert again.status == RunStatus.SUCCEEDED, again.error
+    assert open_samples() == (61, 62)
+    assert (again.counts.new, again.counts.updated, again.counts.unchanged) == (0, 0, 64)
+    assert again.counts.reopened == 62
+    assert "64 unchanged, 0 closed, 62 reopened, 0 failed" in again.summary()
+    assert db.get(ScrapeRun, again.run_id).reopened == 62
+    assert count(db, JobListing, JobListing.is_sample, JobListing.closed_at.is_not(None)) == 2
+    # The two closed at the source stay closed, with their close dates before today.
+    closed = db.scalars(
+        select(JobListing).where(JobListing.is_sample, JobListing.status == "closed")
+    ).all()
+    assert len(closed) == 2 and all(job.close_date < date.today() for job in closed)
+
+    # A second load the same day changes nothing more.
+    third = load_samples(session_factory, DATA_DIR / "samples")["usajobs_cyber_jobs.json"]
+    assert (third.counts.unchanged, third.counts.reopened) == (64, 0)

@@ -189,12 +189,16 @@ def test_a_resume_with_no_cyber_skills_gets_no_confident_match(db, matcher):
 
 def test_uploaded_file_is_kept_only_when_asked(db, matcher):
     data = pdf_resume()
-    upload = sm.Upload(data=data, filename="resume.pdf", content_type="application/pdf")
-    _, dropped = create(db, matcher, upload)
-    assert dropped.file_data is None and dropped.file_type is None
-    assert dropped.source_kind == "pdf" and dropped.filename == "resume.pdf"
+    upload = sm.Upload(data=data, filename="Jane Doe.pdf", content_type="application/pdf")
     _, kept = create(db, matcher, upload, keep_file=True)
     assert kept.file_data == data and kept.file_type == "application/pdf"
+    assert kept.filename == "Jane Doe.pdf"
+
+    # Not kept: nothing of the file stays, not even its name; its kind says "your PDF".
+    _, dropped = create(db, matcher, upload)
+    assert dropped.file_data is None and dropped.file_type is None and dropped.filename is None
+    assert dropped.source_kind == "pdf"
+    assert not any("Jane" in warning for warning in dropped.warnings)
 
     word = sm.Upload(data=docx_resume(), filename="cv.docx")
     _, match = create(db, matcher, word)
@@ -204,7 +208,7 @@ def test_uploaded_file_is_kept_only_when_asked(db, matcher):
 
 def test_the_file_name_is_kept_without_control_characters_and_at_most_255_long(db, matcher):
     upload = sm.Upload(data=docx_resume(), filename="my\x00 resume\r\n.docx")
-    _, match = create(db, matcher, upload)
+    _, match = create(db, matcher, upload, keep_file=True)
     assert match.filename == "my resume.docx"
     assert sm.stored_filename("a" * 300 + ".docx") == "a" * 250 + ".docx"
     assert sm.stored_filename("\x00\t") is None

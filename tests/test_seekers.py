@@ -1,4 +1,5 @@
 import io
+import logging
 import re
 from datetime import UTC, date, datetime, timedelta
 
@@ -175,7 +176,7 @@ def test_pasted_resume_leads_to_private_results_with_roles_paths_and_jobs(client
     response = client.get(url)
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Referrer-Policy"] == "same-origin"  # never to another site
     html = response.get_data(as_text=True)
     check_page_structure(html)
     soup = BeautifulSoup(html, "html.parser")
@@ -287,6 +288,16 @@ def test_bad_files_get_their_message_on_the_form(client, catalog, case):
     assert "choose your resume file again" in soup.find(id="error-summary").get_text()
 
 
+def test_a_damaged_pdf_upload_logs_one_info_line_and_nothing_louder(client, catalog, caplog):
+    caplog.set_level(logging.DEBUG)
+    response = submit(client, resume=(io.BytesIO(pdf_resume()[:-300]), "resume.pdf"))
+    assert response.status_code == 400
+    assert "This PDF seems to be damaged" in error_for(soup_of(response), "resume")
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    ours = [r.getMessage() for r in caplog.records if r.name == "app.services.seeker_match"]
+    assert ours == ["upload not read: corrupt"]
+
+
 def test_an_enormous_upload_is_refused_unread_with_a_message_on_the_form(client, catalog):
     huge = b"%PDF-1.4\n" + b"0" * (21 * 1024 * 1024)
     response = submit(client, resume=(io.BytesIO(huge), "huge.pdf"))
@@ -356,18 +367,22 @@ def test_changing_answers_rechecks_hiring_paths_without_a_new_upload(client, lis
     assert soup.find(id="error-summary") and error_for(soup, "graduation")
 
 
-def test_the_file_is_downloadable_only_when_kept(client, listings):
+def test_the_file_is_downloadable_only_when_kept(client, db, listings):
     data = pdf_resume()
     kept = results_url(submit(client, resume=(io.BytesIO(data), "my resume.pdf"), keep_file="y"))
     response = client.get(kept + "/file")
     assert response.status_code == 200 and response.data == data
     assert response.mimetype == "application/pdf"
     assert "attachment" in response.headers["Content-Disposition"]
+    assert "my resume.pdf" in client.get(kept).get_data(as_text=True)
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
-    dropped = results_url(submit(client, resume=(io.BytesIO(data), "resume.pdf")))
+    dropped = results_url(submit(client, resume=(io.BytesIO(data), "Jane Doe resume.pdf")))
     assert client.get(dropped + "/file").status_code == 404
-    assert "We did not keep your file" in client.get(dropped).get_data(as_text=True)
+    page = client.get(dropped).get_data(as_text=True)
+    assert "We did not keep your file" in page and "Jane Doe" not in page
+    row = db.query(MatchRequest).filter(MatchRequest.file_data.is_(None)).one()
+    assert (row.filename, row.file_type, row.source_kind) == (None, None, "pdf")
 
 
 # -- browsing open jobs -----------------------------------------------------------------------

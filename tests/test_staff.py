@@ -55,6 +55,30 @@ def test_staff_see_when_runs_finished_and_which_records_failed(client, db, sessi
     assert "Not yet" not in html  # the run is finished, and says when
 
 
+def test_staff_see_how_many_jobs_a_run_reopened(client, db, session_factory):
+    from datetime import date, timedelta
+
+    from app.services.ingest import execute_run
+    from scrapers.records import JobRecord
+
+    closes = date.today() + timedelta(days=30)
+    jobs = [
+        JobRecord(
+            source="usajobs", source_id=f"82000010{i}", title="IT Specialist", close_date=closes
+        )
+        for i in range(3)
+    ]
+    execute_run(session_factory, "usajobs", lambda: iter(jobs), kind="ingest")
+    execute_run(session_factory, "usajobs", lambda: iter(jobs[:1]), full_sweep=True)
+    execute_run(session_factory, "usajobs", lambda: iter(jobs), kind="ingest")
+    login(client, db)
+    html = client.get("/staff/").get_data(as_text=True)
+    check_page_structure(html)
+    assert '<th scope="col">Reopened</th>' in html
+    assert '<td data-label="Closed">2</td>' in html  # the sweep closed two ...
+    assert '<td data-label="Reopened">2</td>' in html  # ... the next ingest reopened them
+
+
 def test_staff_review_job_classifications(client, db, catalog, tmp_path):
     from app.services.ingest import Ingestor
     from app.services.matcher import classify_jobs, role_matcher

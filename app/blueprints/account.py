@@ -1,24 +1,40 @@
-"""Sign in and out, and registration for program offices.
+"""Sign in and out, changing a password, and registration for program offices.
 
 Accounts are for staff, agencies, program offices and admins; program offices register
-themselves, the other roles are created by an operator (`pathfinder users create`).
+themselves, the other roles are created by an operator (`pathfinder users create`). Rate
+limits are in `app.rate_limits`; session versions, which make signing out end every
+session of the account, in `app.auth`.
 """
 
 from __future__ import annotations
 
-import math
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
-
+from app.errors import render_error
 from app.extensions import db_session
-from app.forms.account import LoginForm, RegisterForm
-from app.models import Role, utcnow
+from app.forms.account import LoginForm, PasswordChangeForm, RegisterForm
+from app.models import Role
+from app.rate_limits import (
+    count_failure,
+    password_change_limit,
+    registration_limit,
+    seconds_until_retry,
+    sign_in_limits,
+    wait_message,
+)
 from app.redirects import same_site_path
-from app.services import login_throttle
-from app.services.accounts import AccountError, authenticate, create_user, normalise_email
+from app.services.accounts import (
+    AccountError,
+    authenticate,
+    change_password,
+    end_sessions,
+    register_office,
+)
 
 bp = Blueprint("account", __name__, url_prefix="/account")
+
+WRONG_CREDENTIALS = "The e-mail address or password is not correct."
 
 
 def _safe_next(target: str | None) -> str:
@@ -26,52 +42,24 @@ def _safe_next(target: str | None) -> str:
     return same_site_path(target) or url_for("public.home")
 
 
-def _throttle() -> login_throttle.Throttle:
-    return login_throttle.Throttle(
-        max_failures=int(current_app.config["LOGIN_MAX_FAILURES"]),
-        window_seconds=int(current_app.config["LOGIN_WINDOW_SECONDS"]),
-    )
-
-
-def _wait_message(seconds: int, what: str = "failed sign-in attempts") -> str:
-    minutes = max(1, math.ceil(seconds / 60))
-    return (
-        f"Too many {what}. For your security, please wait "
-        f"{minutes} minute{'s' if minutes != 1 else ''} and try again."
-    )
-
-
 @bp.route("/login", methods=["GET", "POST"])
+@sign_in_limits
 def login():
     form = LoginForm()
-    status = 200
-    locked_message = None
     if form.validate_on_submit():
-        session = db_session()
-        now = utcnow()
-        throttle = _throttle()
-        keys = login_throttle.keys_for(form.email.data or "", request.remote_addr)
-        wait = login_throttle.retry_after(session, keys, throttle, now)
-        if wait:
-            locked_message, status = _wait_message(wait), 429
-        else:
-            user = authenticate(session, form.email.data or "", form.password.data or "")
-            if user is None:
-                login_throttle.record_failure(session, keys, throttle, now)
-                session.commit()
-                form.password.errors.append("The e-mail address or password is not correct.")
-            else:
-                login_throttle.clear_failures(session, keys)
-                session.commit()
-                login_user(user)
-                flash(f"Signed in as {user.email}.", "success")
-                return redirect(_safe_next(request.args.get("next")))
-    if form.errors and status == 200:
-        status = 400
-    return render_template("account/login.html", form=form, locked_message=locked_message), status
+        user = authenticate(db_session(), form.email.data or "", form.password.data or "")
+        if user is not None:
+            db_session().commit()
+            login_user(user)
+            flash(f"Signed in as {user.email}.", "success")
+            return redirect(_safe_next(request.args.get("next")))
+        count_failure()
+        form.password.errors.append(WRONG_CREDENTIALS)
+    return render_template("account/login.html", form=form), 400 if form.errors else 200
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@registration_limit
 def register():
     """A program office account; signed in straight away, then asked for its profile."""
     if current_user.is_authenticated:
@@ -79,52 +67,69 @@ def register():
         return redirect(url_for("funding.profile" if office else "public.home"))
     form = RegisterForm()
     if form.validate_on_submit():
-        session = db_session()
-        # Registration attempts per client address share the sign-in limit, so the form
-        # cannot be used to test many addresses for existing accounts.
-        throttle, now = _throttle(), utcnow()
-        keys = [f"register-ip:{(request.remote_addr or 'unknown')[:64]}"]
-        wait = login_throttle.retry_after(session, keys, throttle, now)
-        if wait:
-            form.email.errors = [
-                *form.email.errors,
-                _wait_message(wait, "registration attempts from your network"),
-            ]
-            session.commit()
-            return render_template("account/register.html", form=form), 429
-        login_throttle.record_failure(session, keys, throttle, now)
-        session.commit()
         try:
-            email = normalise_email(form.email.data or "")
-            user = create_user(
-                session,
-                email,
-                form.display_name.data or "",
-                form.password.data or "",
-                [Role.PROGRAM_OFFICE.value],
-                actor="self-registration",
-            )
+            user = register_office(db_session(), **form.account_fields())
         except AccountError as exc:
-            field = form.password if "password" in str(exc) else form.email
-            message = str(exc)
-            if "already exists" in message:
-                message = "An account with this e-mail address already exists. Sign in instead."
-            elif field is form.email:
-                message = "Enter an e-mail address like name@example.gov."
-            field.errors = [*field.errors, message]
+            form.show_error(exc)
         else:
-            user.organization = (form.organization.data or "").strip() or None
-            session.commit()
+            db_session().commit()
             login_user(user)
             flash(
                 "Your account is ready. Tell us about your organization to see matches.", "success"
             )
             return redirect(url_for("funding.profile"))
-    return render_template("account/register.html", form=form), 200 if not form.errors else 400
+    return render_template("account/register.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+@password_change_limit
+def password():
+    """A new password; every other session of the account ends, this one goes on."""
+    form = PasswordChangeForm(owner=(current_user.email, current_user.display_name))
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            change_password(db_session(), user, form.current.data or "", form.password.data or "")
+        except AccountError as exc:
+            form.show_error(exc)
+            if form.current.errors:
+                count_failure()
+        else:
+            db_session().commit()
+            login_user(user)  # this browser's cookie carries the new session version
+            flash("Your password is changed. Other devices are signed out.", "success")
+            return redirect(url_for("public.home"))
+    return render_template("account/password.html", form=form), 400 if form.errors else 200
 
 
 @bp.post("/logout")
 def logout():
+    """Ends every session of the account, on every device and instance, not only this one."""
+    if current_user.is_authenticated:
+        end_sessions(current_user._get_current_object())
+        db_session().commit()
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("public.home"))
+
+
+@bp.errorhandler(429)
+def _too_many(_error):
+    """A refused attempt gets its form back, with how long to wait, and Retry-After."""
+    wait = seconds_until_retry()
+    if request.endpoint == "account.login":
+        page = render_template(
+            "account/login.html", form=LoginForm(), locked_message=wait_message(wait)
+        )
+    elif request.endpoint == "account.register":
+        form = RegisterForm()
+        form.email.errors = [wait_message(wait, "registration attempts from your network")]
+        page = render_template("account/register.html", form=form)
+    elif request.endpoint == "account.password":
+        form = PasswordChangeForm(owner=(current_user.email, current_user.display_name))
+        form.current.errors = [wait_message(wait, "wrong current passwords")]
+        page = render_template("account/password.html", form=form)
+    else:
+        page, _ = render_error(429)
+    return page, 429, {"Retry-After": str(wait)}

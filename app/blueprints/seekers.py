@@ -35,11 +35,9 @@ bp = Blueprint("seekers", __name__)
 # The upload form parses bodies up to this many times the file limit, so an oversized file
 # gets its message on the form with the answers kept; anything larger is refused unread.
 UPLOAD_BODY_FACTOR = 4
-PRIVATE_HEADERS = {
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",  # the link is the key: never send it to another site
-    "X-Robots-Tag": "noindex",
-}
+# The link is the key: never cached or indexed. It never reaches another site in a Referer
+# either, because the whole site sends Referrer-Policy: same-origin (`app.extensions`).
+PRIVATE_HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 
 
 # -- work roles and hiring paths ------------------------------------------------------------

@@ -1,12 +1,74 @@
-"""Sign-in and registration forms."""
+"""Sign-in, registration and password-change forms."""
 
 from __future__ import annotations
 
-from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from typing import Any
+
+from wtforms import EmailField, Field, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from app.forms.base import Form
-from app.services.accounts import MIN_PASSWORD_LENGTH
+from app.services.accounts import (
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    AccountError,
+    password_problem,
+)
+
+PASSWORD_HINT = (
+    f"{MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters, hard to guess: a few unrelated "
+    "words work well. Not your e-mail address or name."
+)
+
+
+class StrongPassword:
+    """A new password Pathfinder accepts, judged with the account's e-mail and name."""
+
+    def __init__(self, email: str | None = None, name: str | None = None) -> None:
+        # Field names on the same form, or None when the form passes them in as `owner`.
+        self.email, self.name = email, name
+
+    def __call__(self, form: Any, field: Field) -> None:
+        email, name = getattr(form, "owner", ("", ""))
+        if self.email:
+            email = getattr(form, self.email).data or ""
+        if self.name:
+            name = getattr(form, self.name).data or ""
+        problem = password_problem(field.data or "", email=email, name=name)
+        if problem:
+            raise ValidationError(problem)
+
+
+def new_password_field(label: str = "Password", **fields: str | None) -> PasswordField:
+    return PasswordField(
+        label,
+        description=PASSWORD_HINT,
+        validators=[DataRequired("Choose a password."), StrongPassword(**fields)],
+    )
+
+
+def confirm_field() -> PasswordField:
+    return PasswordField(
+        "Type the password again",
+        validators=[
+            DataRequired("Type the password again."),
+            EqualTo("password", "The two passwords are not the same."),
+        ],
+    )
+
+
+class AccountForm(Form):
+    """Shows a service's AccountError next to the field it is about."""
+
+    def show_error(self, error: AccountError) -> None:
+        field = getattr(self, error.field, None) or getattr(self, "email", None)
+        message = str(error)
+        if field is getattr(self, "email", None):
+            if "already exists" in message:
+                message = "An account with this e-mail address already exists. Sign in instead."
+            else:
+                message = "Enter an e-mail address like name@example.gov."
+        field.errors = [*field.errors, message]
 
 
 class LoginForm(Form):
@@ -15,11 +77,12 @@ class LoginForm(Form):
         validators=[DataRequired("Enter your e-mail address."), Email(), Length(max=320)],
     )
     password = PasswordField(
-        "Password", validators=[DataRequired("Enter your password."), Length(max=200)]
+        "Password",
+        validators=[DataRequired("Enter your password."), Length(max=MAX_PASSWORD_LENGTH)],
     )
 
 
-class RegisterForm(Form):
+class RegisterForm(AccountForm):
     """A program office account: who you are, your organisation, and a password."""
 
     display_name = StringField(
@@ -39,22 +102,28 @@ class RegisterForm(Form):
         description="For example: City of Springfield Water Department.",
         validators=[Optional(), Length(max=255)],
     )
-    password = PasswordField(
-        "Password",
-        description=f"At least {MIN_PASSWORD_LENGTH} characters. A few unrelated words work well.",
-        validators=[
-            DataRequired("Choose a password."),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=200,
-                message=f"Use at least {MIN_PASSWORD_LENGTH} characters.",
-            ),
-        ],
+    password = new_password_field(email="email", name="display_name")
+    confirm = confirm_field()
+
+    def account_fields(self) -> dict[str, str]:
+        return {
+            "email": self.email.data or "",
+            "display_name": self.display_name.data or "",
+            "password": self.password.data or "",
+            "organization": self.organization.data or "",
+        }
+
+
+class PasswordChangeForm(AccountForm):
+    """The current password, then a new one twice. `owner` is (e-mail, name) of the account."""
+
+    current = PasswordField(
+        "Current password",
+        validators=[DataRequired("Enter your current password."), Length(max=MAX_PASSWORD_LENGTH)],
     )
-    confirm = PasswordField(
-        "Type the password again",
-        validators=[
-            DataRequired("Type the password again."),
-            EqualTo("password", "The two passwords are not the same."),
-        ],
-    )
+    password = new_password_field("New password")
+    confirm = confirm_field()
+
+    def __init__(self, *args: Any, owner: tuple[str, str] = ("", ""), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.owner = owner

@@ -26,7 +26,6 @@ from app.models.catalog import (
 )
 from app.models.funding_office import (
     AlertLog,
-    LoginAttempt,
     OutboxMessage,
     ProgramOfficeProfile,
     SavedJob,
@@ -62,7 +61,6 @@ __all__ = [
     "JobRoleClassification",
     "JobSeries",
     "JobStatus",
-    "LoginAttempt",
     "MatchRequest",
     "NiceImport",
     "OpportunityStatus",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, TimestampMixin
@@ -30,6 +30,9 @@ class User(TimestampMixin, Base):
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id", ondelete="SET NULL"))
     is_active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None] = mapped_column()
+    # Part of the id in every session cookie: raising it ends every session of the account,
+    # on every instance (sign-out, a password change, an admin disabling the account).
+    session_version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
     # Secret for the personal iCal feed URL; None when revoked or never created.
     feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
@@ -40,7 +43,8 @@ class User(TimestampMixin, Base):
     is_anonymous = False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """What a session cookie holds: the id and the session version (see `app.auth`)."""
+        return f"{self.id}:{self.session_version}"
 
     def has_role(self, *roles: Role) -> bool:
         """Admins hold every role."""

@@ -122,14 +122,3 @@ class AlertLog(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     message_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class LoginAttempt(Base):
-    """Failed sign-ins, shared by every app instance, for rate limiting."""
-
-    __tablename__ = "login_attempts"
-    __table_args__ = (Index("ix_login_attempts_key_at", "key", "at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(400))  # "email:<address>" or "ip:<address>"
-    at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -36,6 +36,8 @@ class ScrapeRun(Base):
     updated: Mapped[int] = mapped_column(default=0)
     unchanged: Mapped[int] = mapped_column(default=0)
     closed: Mapped[int] = mapped_column(default=0)
+    # Records a full sweep had closed that came back open by their own dates.
+    reopened: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     failed: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(Text)
     # What went wrong short of failing the run: records not stored, details a source refused.

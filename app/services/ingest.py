@@ -63,12 +63,16 @@ class RunCounts:
     updated: int = 0
     unchanged: int = 0
     closed: int = 0
+    # Closed rows (by a full sweep, or by date) seen again open by their own data. Like
+    # `closed`, this counts a change of state: a reopened row is also new, updated or
+    # unchanged by its content.
+    reopened: int = 0
     failed: int = 0
 
     def summary(self) -> str:
         return (
             f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged, "
-            f"{self.closed} closed, {self.failed} failed"
+            f"{self.closed} closed, {self.reopened} reopened, {self.failed} failed"
         )
 
 
@@ -212,12 +216,27 @@ class Ingestor:
     A batch costs one light query to find existing rows, one bulk INSERT, one bulk UPDATE
     and one query to link duplicates, whatever its size, and never loads whole rows: that
     is what keeps 100,000 upserts within a minute.
+
+    A closed row seen again is reopened when the record is open by its own data: a status
+    that is not closed and a close date that is not past (`today`). That holds whether its
+    content changed or not, since a full sweep or `close_expired` closes rows without
+    touching their content hash; a record its source closed, or one whose close date has
+    passed, stays closed.
     """
 
-    def __init__(self, session: Session, *, is_sample: bool = False, now: datetime | None = None):
+    def __init__(
+        self,
+        session: Session,
+        *,
+        is_sample: bool = False,
+        now: datetime | None = None,
+        today: date | None = None,
+    ):
         self.session = session
         self.is_sample = is_sample
         self.now = now or utcnow()
+        # The day close dates are judged against, as `close_expired` and the job pages do.
+        self.today = today or (now.date() if now else date.today())
         self.counts = RunCounts()
         self.warnings: list[str] = []
         self.seen: dict[str, set[str]] = {}
@@ -277,6 +296,7 @@ class Ingestor:
         inserts: dict[tuple[str, str], dict[str, Any]] = {}
         updates: dict[int, dict[str, Any]] = {}
         seen_today: list[int] = []
+        reopen: dict[str, set[int]] = {}  # unchanged closed rows to reopen, by their status
         fingerprints: set[str] = set()
         for index, record, values in storable:
             key = (record.source, record.source_id)
@@ -285,6 +305,7 @@ class Ingestor:
             )
             values.update(content_hash=record.content_hash(), raw=record.raw)
             closed = values["status"] in CLOSED_STATUSES
+            open_by_its_data = not closed and not self._past(values["close_date"])
             row = existing.get(key)
             if key in inserts:  # the same record twice in one batch: the later one wins
                 inserts[key].update(values, closed_at=self.now if closed else None)
@@ -304,8 +325,15 @@ class Ingestor:
                 outcomes[index] = "new"
                 self.counts.new += 1
             elif row.content_hash == values["content_hash"] and row.is_sample == self.is_sample:
-                # Bookkeeping only once a day, so a repeated run leaves rows untouched.
-                if row.last_seen_at.date() < self.now.date():
+                was_closed = str(row.status) in CLOSED_STATUSES
+                if was_closed and open_by_its_data:
+                    # Closed by a sweep or by date, not by its content: open it again.
+                    ids = reopen.setdefault(str(values["status"]), set())
+                    if row.id not in ids:
+                        ids.add(row.id)
+                        self.counts.reopened += 1
+                elif row.last_seen_at.date() < self.now.date():
+                    # Bookkeeping only once a day, so a repeated run leaves rows untouched.
                     seen_today.append(row.id)
                 outcomes[index] = "unchanged"
                 self.counts.unchanged += 1
@@ -317,7 +345,16 @@ class Ingestor:
                 if was_open and closed:
                     change["closed_at"] = self.now
                     self.counts.closed += 1
+                elif was_open:
+                    change["closed_at"] = None
+                elif open_by_its_data:
+                    change["closed_at"] = None
+                    self.counts.reopened += 1
+                elif is_job and not closed:
+                    # Open by its status but past its close date: a closed job stays closed.
+                    change["status"] = row.status
                 elif not closed:
+                    # An opportunity's status is its source's, whatever its dates say.
                     change["closed_at"] = None
                 updates[row.id] = change
                 outcomes[index] = "updated"
@@ -335,8 +372,17 @@ class Ingestor:
             self.session.execute(
                 update(model).where(model.id.in_(seen_today)).values(last_seen_at=self.now)
             )
+        for status, reopened in reopen.items():
+            self.session.execute(
+                update(model)
+                .where(model.id.in_(sorted(reopened)))
+                .values(status=status, closed_at=None, last_seen_at=self.now)
+            )
         self._link_duplicates(model, fingerprints)
         return outcomes
+
+    def _past(self, close_date: date | None) -> bool:
+        return close_date is not None and close_date < self.today
 
     def _refresh_statistics(self, model: Any) -> None:
         """Keep PostgreSQL's planner informed while a big load grows a table.
@@ -503,6 +549,7 @@ def execute_run(
             if batch_size is None:
                 # Nothing from this file was stored: the counts must say so too.
                 counts.new = counts.updated = counts.unchanged = counts.closed = 0
+                counts.reopened = 0
             counts.failed += 1
         session.close()
 
@@ -515,7 +562,7 @@ def execute_run(
             run.error = error
             run.warnings = warnings
             run.new, run.updated, run.unchanged = counts.new, counts.updated, counts.unchanged
-            run.closed, run.failed = counts.closed, counts.failed
+            run.closed, run.reopened, run.failed = counts.closed, counts.reopened, counts.failed
             session.commit()
         if unexpected is not None:
             raise unexpected

@@ -29,7 +29,13 @@ from app.models import JobListing, MatchRequest
 from app.services.ics import Deadline, calendar_bytes
 from app.services.job_browse import grade_label, location_label
 from matching.catalog import PathwaySpec
-from matching.documents import Document, DocumentLimits, read_document, read_text
+from matching.documents import (
+    Document,
+    DocumentError,
+    DocumentLimits,
+    read_document,
+    read_text,
+)
 from matching.eligibility import FACTS, evaluate
 from matching.extract import SkillMention
 from matching.jobs import JobIndex, SeekerFilters
@@ -417,10 +423,16 @@ def create_match(
 ) -> tuple[str, MatchRequest]:
     """Read, analyse and store an upload; returns (the link token, the stored request).
 
-    Raises DocumentError (nothing is stored) when the file cannot be read.
+    A file not kept leaves nothing of itself but its kind ("pdf"): no bytes, type or name,
+    since a name often is the person's own. Raises DocumentError (nothing is stored) when the
+    file cannot be read.
     """
     now = _utc(now)
-    document = read_upload(upload, limits or DocumentLimits())
+    try:
+        document = read_upload(upload, limits or DocumentLimits())
+    except DocumentError as exc:
+        log.info("upload not read: %s", exc.code)
+        raise
     results = analyse(document, answers, matcher, now.date())
     token = secrets.token_urlsafe(TOKEN_BYTES)
     keep = keep_file and upload.data is not None
@@ -429,7 +441,7 @@ def create_match(
         created_at=now,
         expires_at=now + timedelta(hours=retention_hours),
         source_kind=document.kind if upload.data is not None else "pasted",
-        filename=stored_filename(upload.filename) if upload.data is not None else None,
+        filename=stored_filename(upload.filename) if keep else None,
         pages=document.pages,
         text=document.text,
         warnings=[

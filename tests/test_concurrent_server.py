@@ -1,0 +1,279 @@
+"""Many people at once, against a real server: gunicorn with two worker processes.
+
+Job seekers upload resumes and program offices save searches and opportunities at the same
+moment, on the suite's database (SQLite, the embedded default, or PostgreSQL). Every request
+must be answered without a 5xx and every write must be stored: this is what failed with
+"database is locked" before SQLite ran in WAL mode with writers that wait their turn.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from functools import partial
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+import redis
+import requests
+from sqlalchemy import func, select
+from sqlalchemy.orm import sessionmaker
+
+from app.db import make_engine
+from app.models import FundingOpportunity, MatchRequest, SavedOpportunity, SavedSearch, User
+
+from .seeker_docs import SOC_RESUME, docx_resume, pdf_resume
+
+PASSWORD = "violet granite harbour"
+REDIS_URL = "redis://127.0.0.1:6379/0"
+UPLOADERS, UPLOADS_EACH = 4, 5
+OFFICES, SAVES_EACH = 2, 5
+TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+class Server(NamedTuple):
+    base: str  # http://127.0.0.1:<port>
+    access_log: Path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(live_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """gunicorn -w 2 on the live database, limits in Redis; yields its base URL."""
+    port, prefix = free_port(), f"pathfinder-test-{time.time_ns()}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": live_database_url,
+        "SECRET_KEY": "concurrency-tests",
+        "PATHFINDER_ENV": "development",
+        "MODEL_CACHE_DIR": str(tmp_path_factory.mktemp("server-models")),
+        # Rate limits shared by the two workers, as by several instances in production.
+        "REDIS_URL": REDIS_URL,
+        "RATELIMIT_KEY_PREFIX": prefix,  # this run's counts only, removed afterwards
+    }
+    logs = tmp_path_factory.mktemp("server-log")
+    log, access = logs / "gunicorn.log", logs / "access.log"
+    # The repository's production configuration, with a port and log files of the test's own.
+    command = [
+        sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py",
+        "--workers", "2", "--threads", "2", "--bind", f"127.0.0.1:{port}", "--timeout", "120",
+        "--error-logfile", str(log), "--access-logfile", str(access),
+    ]  # fmt: skip
+    process = subprocess.Popen(command, env=env, cwd=Path(__file__).resolve().parent.parent)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{base}/healthz", timeout=5).status_code == 200:
+                    break
+            except requests.RequestException:  # not listening yet, or still booting
+                time.sleep(0.2)
+        else:
+            pytest.fail(f"gunicorn did not start: {log.read_text()}")
+        yield Server(base, access)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        store = redis.Redis.from_url(REDIS_URL)
+        for key in store.scan_iter(f"*{prefix}*"):
+            store.delete(key)
+    errors = [line for line in log.read_text().splitlines() if "Traceback" in line]
+    assert not errors, log.read_text()
+
+
+def csrf_token(client: requests.Session, url: str) -> str:
+    page = client.get(url, timeout=60)
+    assert page.status_code == 200, (url, page.status_code)
+    found = TOKEN.search(page.text)
+    assert found, f"{url} has no form to post (an earlier step failed?)"
+    return found.group(1)
+
+
+def count(url: str, model, *where) -> int:
+    engine = make_engine(url)
+    try:
+        with sessionmaker(bind=engine)() as session:
+            return session.scalar(select(func.count()).select_from(model).where(*where))
+    finally:
+        engine.dispose()
+
+
+def run_together(jobs: list) -> list[int]:
+    """Start every job at the same moment; the statuses of all their requests."""
+    start = threading.Barrier(len(jobs))
+    statuses: list[int] = []
+    failures: list[BaseException] = []
+
+    def worker(job) -> None:
+        try:
+            start.wait()
+            statuses.extend(job())
+        except BaseException as exc:  # reported below, not lost in the thread
+            failures.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert not failures, failures
+    return statuses
+
+
+def uploader(base: str, n: int):
+    files = [
+        None,
+        ("resume.pdf", pdf_resume(), "application/pdf"),
+        ("resume.docx", docx_resume(), "application/octet-stream"),
+    ]
+
+    def job() -> list[int]:
+        client, statuses = requests.Session(), []
+        client.post = partial(client.post, allow_redirects=False)  # type: ignore[method-assign]
+        for i in range(UPLOADS_EACH):
+            data = {"csrf_token": csrf_token(client, f"{base}/match"), "us_citizen": "yes"}
+            upload = files[(n + i) % len(files)]
+            if upload is None:
+                data["resume_text"] = SOC_RESUME
+                response = client.post(f"{base}/match", data=data, timeout=120)
+            else:
+                response = client.post(
+                    f"{base}/match", data=data, files={"resume": upload}, timeout=120
+                )
+            statuses.append(response.status_code)
+        results = client.get(f"{base}{response.headers['Location']}", timeout=60)
+        assert results.status_code == 200 and "Your matches" in results.text
+        return statuses
+
+    return job
+
+
+def office(base: str, email: str, opportunity_ids: list[int]):
+    def job() -> list[int]:
+        client, statuses = requests.Session(), []
+        client.post = partial(client.post, allow_redirects=False)  # type: ignore[method-assign]
+        token = csrf_token(client, f"{base}/account/register")
+        registered = client.post(
+            f"{base}/account/register",
+            data={
+                "csrf_token": token, "display_name": "Concurrent Office", "email": email,
+                "organization": "Test", "password": PASSWORD, "confirm": PASSWORD,
+            },
+            timeout=60,
+        )  # fmt: skip
+        statuses.append(registered.status_code)
+        for i in range(SAVES_EACH):
+            token = csrf_token(client, f"{base}/funding/?q=cyber")
+            search = client.post(
+                f"{base}/funding/searches",
+                data={"csrf_token": token, "query": f"q=cyber+{i}", "name": f"Search {i}",
+                      "frequency": "daily"},
+                timeout=60,
+            )  # fmt: skip
+            saved = client.post(
+                f"{base}/funding/opportunities/{opportunity_ids[i]}/save",
+                data={"csrf_token": token},
+                timeout=60,
+            )
+            statuses += [search.status_code, saved.status_code]
+        return statuses
+
+    return job
+
+
+def operator(url: str, model_cache_dir: str):
+    """An operator reloading the listings meanwhile: a scrape's writes, from another process."""
+
+    def job() -> list[int]:
+        env = {**os.environ, "DATABASE_URL": url, "MODEL_CACHE_DIR": model_cache_dir}
+        command = [str(Path(sys.executable).parent / "pathfinder"), "samples", "load"]
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return []
+
+    return job
+
+
+def test_simultaneous_uploads_and_saves_are_all_answered_and_stored(
+    server, live_database_url, tmp_path
+):
+    url = live_database_url
+    before = count(url, MatchRequest)
+    engine = make_engine(url)
+    with sessionmaker(bind=engine)() as session:
+        opportunity_ids = list(
+            session.scalars(
+                select(FundingOpportunity.id)
+                .where(FundingOpportunity.duplicate_of_id.is_(None))
+                .order_by(FundingOpportunity.id)
+                .limit(SAVES_EACH)
+            )
+        )
+    engine.dispose()
+    assert len(opportunity_ids) == SAVES_EACH
+    suffix = time.time_ns()
+    emails = [f"office{n}-{suffix}@example.gov" for n in range(OFFICES)]
+    jobs = [uploader(server.base, n) for n in range(UPLOADERS)]
+    jobs += [office(server.base, email, opportunity_ids) for email in emails]
+    jobs.append(operator(url, str(tmp_path / "models")))
+
+    statuses = run_together(jobs)
+
+    assert [s for s in statuses if s >= 500] == []
+    assert statuses.count(303) == UPLOADERS * UPLOADS_EACH  # every upload to its results
+    assert statuses.count(302) == OFFICES * (1 + 2 * SAVES_EACH)  # registered, then saved
+    assert count(url, MatchRequest) - before == UPLOADERS * UPLOADS_EACH
+    users = select(User.id).where(User.email.in_(emails))
+    assert count(url, User, User.email.in_(emails)) == OFFICES
+    assert count(url, SavedSearch, SavedSearch.user_id.in_(users)) == OFFICES * SAVES_EACH
+    assert count(url, SavedOpportunity, SavedOpportunity.user_id.in_(users)) == (
+        OFFICES * SAVES_EACH
+    )
+
+
+def test_the_sign_in_limit_holds_across_worker_processes(server):
+    """Each attempt on a new connection, so the two workers share them: Redis counts them all."""
+    email = f"target-{time.time_ns()}@example.gov"
+    statuses = []
+    for _ in range(7):
+        with requests.Session() as client:
+            token = csrf_token(client, f"{server.base}/account/login")
+            response = client.post(
+                f"{server.base}/account/login",
+                data={"csrf_token": token, "email": email, "password": "guess"},
+                headers={"Connection": "close"},
+                allow_redirects=False,
+                timeout=60,
+            )
+            statuses.append(response.status_code)
+    assert statuses == [400] * 5 + [429] * 2
+
+
+def test_the_access_log_keeps_no_result_link(server):
+    with requests.Session() as client:
+        token = csrf_token(client, f"{server.base}/match")
+        posted = client.post(
+            f"{server.base}/match",
+            data={"csrf_token": token, "resume_text": SOC_RESUME},
+            allow_redirects=False,
+            timeout=120,
+        )
+        link = posted.headers["Location"]
+        assert client.get(f"{server.base}{link}", timeout=60).status_code == 200
+    time.sleep(0.5)  # the access log is written after the response
+    logged = server.access_log.read_text()
+    assert "/match/results/[redacted]" in logged
+    assert link.rsplit("/", 1)[1] not in logged
