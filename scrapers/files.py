@@ -99,7 +99,11 @@ def iter_file(
         return
     payload = _read_json(path)
     if kind == "usajobs":
-        yield from usajobs.parse_search(payload, today=today).records
+        page = usajobs.parse_search(payload, today=today)
+        if page.skipped:
+            # A file is imported whole or not at all: an operator can fix it and re-run.
+            raise PayloadError(f"{path.name}: {page.skipped[0]}")
+        yield from page.records
     elif kind == "grantsgov-search2":
         for hit in grantsgov.parse_search2(payload).hits:
             yield grantsgov.record_from_hit(hit)

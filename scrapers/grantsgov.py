@@ -22,6 +22,7 @@ from scrapers.text import (
     parse_date,
     parse_int,
     parse_money,
+    source_id,
 )
 
 SOURCE = "grantsgov"
@@ -152,13 +153,14 @@ def parse_search2(payload: Any) -> Search2Page:
 
 
 def _parse_hit(item: Any) -> Search2Hit:
-    if not isinstance(item, dict) or item.get("id") in (None, ""):
-        raise PayloadError(f"Grants.gov search2: a hit has no id: {str(item)[:200]}")
+    if not isinstance(item, dict):
+        raise PayloadError(f"Grants.gov search2: a hit is not a JSON object: {str(item)[:200]}")
+    hit_id = source_id(item.get("id"), "Grants.gov search2: a hit's id")
     # The official sample spells these `agencyName` and `alnist`; live responses do not.
     agency = item.get("agency") if item.get("agency") is not None else item.get("agencyName")
     alns = item.get("cfdaList") if item.get("cfdaList") is not None else item.get("alnist")
     return Search2Hit(
-        id=str(item["id"]).strip(),
+        id=hit_id,
         number=clean(item.get("number")),
         title=unescape_text(item.get("title")) or "",
         agency_code=clean(item.get("agencyCode")),
@@ -222,9 +224,9 @@ def parse_opportunity(payload: Any, *, today: date | None = None) -> FundingReco
     data = payload.get("data")
     if not isinstance(data, dict):
         raise PayloadError("Grants.gov fetchOpportunity: response has no data object")
-    if data.get("id") in (None, "", 0) or not clean(data.get("opportunityTitle")):
+    opp_id = source_id(data.get("id"), "Grants.gov fetchOpportunity: data.id")
+    if opp_id == "0" or not clean(data.get("opportunityTitle")):
         raise PayloadError("Grants.gov fetchOpportunity: data has no id or opportunityTitle")
-    opp_id = str(data["id"]).strip()
     synopsis = data.get("synopsis") if isinstance(data.get("synopsis"), dict) else None
     forecast = data.get("forecast") if isinstance(data.get("forecast"), dict) else None
     section: dict[str, Any] = synopsis or forecast or {}

@@ -151,6 +151,11 @@ def _peek(stream: IO[bytes], size: int) -> tuple[bytes, IO[bytes]]:
     return stream.peek(size)[:size], stream
 
 
+def _over_size_limit(exc: etree.XMLSyntaxError) -> bool:
+    """True when libxml2 stopped on a size limit rather than on broken XML."""
+    return exc.code == etree.ErrorTypes.ERR_RESOURCE_LIMIT or "huge" in str(exc).lower()
+
+
 def _parse(stream: IO[bytes], today: date, keep: frozenset[str] | None) -> Iterator[FundingRecord]:
     synopsis_ids: set[str] = set()
     # lxml hands back only the opportunity elements (its tag filter runs in C), which is
@@ -189,6 +194,13 @@ def _parse(stream: IO[bytes], today: date, keep: frozenset[str] | None) -> Itera
                 yield _record(is_synopsis, opp_id, fields, today)
     except etree.XMLSyntaxError as exc:
         line = max(1, exc.lineno or exc.position[0] or 1)  # libxml2 says 0 for an empty file
+        if _over_size_limit(exc):
+            # libxml2 refuses a text node over 10 MB unless told `huge_tree`, which we do
+            # not: no real field is that long, and an unbounded one is a memory attack.
+            raise PayloadError(
+                f"XML extract: a text value at line {line} is larger than the 10 MB limit"
+                " for one field; the extract is refused"
+            ) from None
         raise PayloadError(f"XML extract is truncated or malformed at line {line}") from None
     except (zipfile.BadZipFile, EOFError) as exc:
         # A damaged zip member surfaces while streaming, not when opening.

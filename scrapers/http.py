@@ -1,7 +1,10 @@
 """A polite HTTP session for the scrapers: honest User-Agent, timeouts, retries, rate limit.
 
 One `PoliteSession` per source. Retries (connection errors, 429, 5xx) are done by urllib3's
-`Retry` mounted on the session's `HTTPAdapter`, honouring ``Retry-After`` up to a cap. A
+`Retry` mounted on the session's `HTTPAdapter`, honouring ``Retry-After`` up to a cap. A body
+cut off mid-transfer (short read, broken chunking, a read timeout inside the body) happens
+after urllib3 has handed the response over, so the session retries it itself with the same
+`Retry` budget and backoff. A
 per-host throttle spaces requests so a source never sees more than one request per
 `min_interval` seconds from us. Errors come out as one-line `SourceError`/`PayloadError`
 messages with the status and URL, never a secret.
@@ -20,7 +23,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import requests
 from requests.adapters import HTTPAdapter
 from requests.utils import guess_json_utf
-from urllib3.exceptions import InvalidHeader, ReadTimeoutError
+from urllib3.exceptions import InvalidHeader, MaxRetryError, ProtocolError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from scrapers.errors import PayloadError, SourceError
@@ -34,6 +37,12 @@ RETRY_STATUSES: frozenset[int] = frozenset({429, 500, 502, 503, 504})
 # POST is included on purpose: Grants.gov search2 is a read-only POST, safe to repeat.
 RETRY_METHODS: frozenset[str] = frozenset({"GET", "HEAD", "OPTIONS", "POST"})
 CHUNK_SIZE = 64 * 1024
+# What requests raises while reading a body that stopped short: broken chunking or a short
+# Content-Length (ChunkedEncodingError), a read timeout or reset mid-body (ConnectionError).
+CUT_OFF_ERRORS: tuple[type[requests.RequestException], ...] = (
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ConnectionError,
+)
 
 # Query parameters whose values must never reach a log line or an error message.
 # Whole names or suffixes only, so "Keyword" is not mistaken for a key.
@@ -178,13 +187,33 @@ class PoliteSession:
         self.close()
 
     def request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
-        """Throttled request with retries; raises `SourceError` unless the final status is 2xx."""
+        """Throttled request with retries; raises `SourceError` unless the final status is 2xx.
+
+        Without ``stream=True`` the whole body is read here, so a transfer cut off part-way
+        is retried like any other transient error.
+        """
         kwargs.setdefault("timeout", self.timeout)
+        stream = bool(kwargs.pop("stream", False))
         # Name the full URL (with params) in errors: "Page=3" is what an operator needs.
         shown = f"{method.upper()} {redact_url(_with_params(url, kwargs.get('params')))}"
+        retry: Retry = self.retry
+        while True:
+            response = self._send(method, url, shown, kwargs)
+            if stream:
+                return response
+            try:
+                response.content  # noqa: B018 - read the body inside the retry loop
+            except CUT_OFF_ERRORS as exc:
+                response.close()
+                retry = self._next_attempt(retry, method, url, exc, shown)
+                continue
+            return response
+
+    def _send(self, method: str, url: str, shown: str, kwargs: dict[str, Any]) -> requests.Response:
         self.throttle.wait(urlsplit(url).netloc.lower())
         try:
-            response = self.session.request(method, url, **kwargs)
+            # Always stream: the body is read by the caller, where a cut-off can be retried.
+            response = self.session.request(method, url, stream=True, **kwargs)
         except requests.RequestException as exc:
             raise SourceError(f"{_describe(exc)}: {shown}") from None
         if not response.ok:
@@ -192,6 +221,18 @@ class PoliteSession:
             response.close()
             raise SourceError(f"HTTP {status} from {shown}")
         return response
+
+    def _next_attempt(
+        self, retry: Retry, method: str, url: str, exc: BaseException, shown: str
+    ) -> Retry:
+        """Count one cut-off transfer against `retry` and sleep its backoff, or give up."""
+        try:
+            # urllib3 counts a ProtocolError as a read error: same limit, same backoff.
+            retry = retry.increment(method.upper(), url, error=ProtocolError(type(exc).__name__))
+        except (MaxRetryError, ProtocolError):
+            raise SourceError(f"{_describe(exc)}: {shown}") from None
+        retry.sleep()
+        return retry
 
     def get_json(self, url: str, **kwargs: Any) -> Any:
         """GET and decode JSON (`params=`, `headers=`, `timeout=` pass through to requests)."""
@@ -210,22 +251,29 @@ class PoliteSession:
         # Write beside the target and rename at the end: a failed download never leaves a
         # half file under the real name for the next step to trust.
         partial = dest.with_name(dest.name + ".part")
-        response = self.request("GET", url, stream=True, headers=headers)
-        try:
-            with partial.open("wb") as fh:
-                for chunk in response.iter_content(chunk_size=CHUNK_SIZE):
-                    if chunk:
-                        fh.write(chunk)
-        except requests.RequestException as exc:
-            partial.unlink(missing_ok=True)
-            raise SourceError(f"{_describe(exc)} during download: GET {redact_url(url)}") from None
-        except BaseException:
-            partial.unlink(missing_ok=True)
-            raise
-        finally:
-            response.close()
-        partial.replace(dest)
-        return dest
+        shown = f"GET {redact_url(url)}"
+        retry: Retry = self.retry
+        while True:
+            response = self.request("GET", url, stream=True, headers=headers)
+            try:
+                with partial.open("wb") as fh:
+                    for chunk in response.iter_content(chunk_size=CHUNK_SIZE):
+                        if chunk:
+                            fh.write(chunk)
+            except CUT_OFF_ERRORS as exc:
+                partial.unlink(missing_ok=True)
+                retry = self._next_attempt(retry, "GET", url, exc, f"{shown} (download)")
+                continue
+            except requests.RequestException as exc:
+                partial.unlink(missing_ok=True)
+                raise SourceError(f"{_describe(exc)} during download: {shown}") from None
+            except BaseException:
+                partial.unlink(missing_ok=True)
+                raise
+            finally:
+                response.close()
+            partial.replace(dest)
+            return dest
 
 
 def _decode_json(response: requests.Response) -> Any:
@@ -254,6 +302,8 @@ def _describe(exc: BaseException) -> str:
     """A short reason for a transport failure; never the exception text (it may hold URLs)."""
     if isinstance(exc, requests.Timeout) or _has_cause(exc, ReadTimeoutError):
         return "timed out after retries"
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        return "response cut off mid-transfer after retries"
     if isinstance(exc, requests.ConnectionError):
         return "connection failed after retries"
     return f"request failed ({type(exc).__name__})"

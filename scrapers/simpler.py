@@ -24,6 +24,7 @@ from scrapers.text import (
     parse_date,
     parse_int,
     parse_money,
+    source_id,
 )
 
 SOURCE = "simpler"
@@ -149,9 +150,9 @@ def _mapped(values: Any, mapping: Mapping[str, str] | None = None) -> tuple[str,
 
 def parse_opportunity(item: Any) -> FundingRecord:
     """One opportunity object (search result or detail ``data``) as a record."""
-    if not isinstance(item, dict) or not clean(item.get("opportunity_id")):
-        raise PayloadError(f"simpler.grants.gov: opportunity without opportunity_id: {item!r:.200}")
-    uuid = str(item["opportunity_id"]).strip()
+    if not isinstance(item, dict):
+        raise PayloadError(f"simpler.grants.gov: opportunity is not a JSON object: {item!r:.200}")
+    uuid = source_id(item.get("opportunity_id"), "simpler.grants.gov: an opportunity_id")
     title = clean(item.get("opportunity_title"))
     if title is None:
         raise PayloadError(f"simpler.grants.gov: opportunity {uuid} has no opportunity_title")

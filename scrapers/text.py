@@ -8,6 +8,8 @@ import re
 from datetime import date, datetime
 from typing import Any
 
+from scrapers.errors import PayloadError
+
 # Grants.gov and others use far-future dates to mean "open until further notice".
 STAND_IN_YEARS = frozenset({2076, 2099})
 
@@ -106,6 +108,24 @@ def parse_bool(value: Any) -> bool | None:
     if text in {"false", "no", "n", "0"}:
         return False
     return None
+
+
+def source_id(value: Any, what: str) -> str:
+    """A record id from a JSON payload: a trimmed string, or an integer's digits.
+
+    Anything else (an object, a list, a boolean, a fraction, a blank) raises `PayloadError`
+    naming `what` (e.g. "USAJOBS search item 3 MatchedObjectId"), so that record fails
+    instead of being stored under ``{'x': 1}`` or ``True``.
+    """
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        text = clean(value)
+        if text is not None:
+            return text
+    if value is None or isinstance(value, str):
+        raise PayloadError(f"{what} is missing")
+    kinds = {dict: "a JSON object", list: "a JSON list", bool: "a boolean", float: "a fraction"}
+    kind = kinds.get(type(value), f"a {type(value).__name__}")
+    raise PayloadError(f"{what} is {kind}, not a string or integer")
 
 
 def clean(value: Any) -> str | None:

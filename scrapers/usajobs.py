@@ -17,7 +17,15 @@ from scrapers.errors import ConfigurationError, PayloadError
 from scrapers.html_text import html_to_text
 from scrapers.http import PoliteSession
 from scrapers.records import JobRecord
-from scrapers.text import clean, is_ascii_digits, parse_bool, parse_date, parse_int, parse_money
+from scrapers.text import (
+    clean,
+    is_ascii_digits,
+    parse_bool,
+    parse_date,
+    parse_int,
+    parse_money,
+    source_id,
+)
 
 SOURCE = "usajobs"
 DEFAULT_BASE_URL = "https://data.usajobs.gov"
@@ -76,6 +84,13 @@ class SearchPage:
     records: list[JobRecord]
     total: int  # SearchResultCountAll: every match of the query, not just this page
     pages: int | None  # UserArea.NumberOfPages, when given
+    # Items that could not be read, one message each: the record fails, the page does not.
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        """Items on the page, read or not: what says whether this was the last page."""
+        return len(self.records) + len(self.skipped)
 
 
 PageCallback = Callable[[dict[str, str], SearchPage], None]
@@ -85,7 +100,11 @@ PageCallback = Callable[[dict[str, str], SearchPage], None]
 
 
 def parse_search(payload: Any, today: date | None = None) -> SearchPage:
-    """Normalise a Search API response; raises PayloadError on a malformed payload or item."""
+    """Normalise a Search API response; raises PayloadError on a malformed payload.
+
+    An item that cannot be read (no id, an id that is not a string or integer, no title) is
+    left out and described in `SearchPage.skipped`.
+    """
     if not isinstance(payload, dict):
         raise PayloadError(
             f"USAJOBS search response is a {type(payload).__name__}, not a JSON object"
@@ -95,26 +114,31 @@ def parse_search(payload: Any, today: date | None = None) -> SearchPage:
     if not isinstance(items, list):
         raise PayloadError("USAJOBS search response has no SearchResult.SearchResultItems list")
     today = today or date.today()
-    records = [parse_item(item, index, today) for index, item in enumerate(items)]
+    records: list[JobRecord] = []
+    skipped: list[str] = []
+    for index, item in enumerate(items):
+        try:
+            records.append(parse_item(item, index, today))
+        except PayloadError as exc:
+            skipped.append(str(exc))
     total = parse_int(result.get("SearchResultCountAll"))
     if total is None:
         total = parse_int(result.get("SearchResultCount"))
     user_area = result.get("UserArea")
     pages = parse_int(user_area.get("NumberOfPages")) if isinstance(user_area, dict) else None
-    return SearchPage(records=records, total=len(records) if total is None else total, pages=pages)
+    total = len(records) if total is None else total
+    return SearchPage(records=records, total=total, pages=pages, skipped=skipped)
 
 
 def parse_item(item: Any, index: int = 0, today: date | None = None) -> JobRecord:
     """One SearchResultItems entry as a JobRecord (`index` names the item in errors)."""
     if not isinstance(item, dict):
         raise PayloadError(f"USAJOBS search item {index} is not a JSON object")
-    source_id = clean(item.get("MatchedObjectId"))
-    if source_id is None:
-        raise PayloadError(f"USAJOBS search item {index} has no MatchedObjectId")
+    job_id = source_id(item.get("MatchedObjectId"), f"USAJOBS search item {index} MatchedObjectId")
     desc = _dict(item.get("MatchedObjectDescriptor"))
     title = clean(desc.get("PositionTitle"))
     if title is None:
-        raise PayloadError(f"USAJOBS search item {index} ({source_id}) has no PositionTitle")
+        raise PayloadError(f"USAJOBS search item {index} ({job_id}) has no PositionTitle")
     # Fields=Min responses carry no UserArea.Details: every Details-based field is None.
     details = _dict(_dict(desc.get("UserArea")).get("Details"))
     pay = _first_dict(desc.get("PositionRemuneration"))
@@ -126,7 +150,7 @@ def parse_item(item: Any, index: int = 0, today: date | None = None) -> JobRecor
     )
     return JobRecord(
         source=SOURCE,
-        source_id=source_id,
+        source_id=job_id,
         title=title,
         organization=clean(desc.get("OrganizationName")),
         department=clean(desc.get("DepartmentName")),
@@ -147,7 +171,7 @@ def parse_item(item: Any, index: int = 0, today: date | None = None) -> JobRecor
         open_date=parse_date(desc.get("PublicationStartDate"))
         or parse_date(desc.get("PositionStartDate")),
         close_date=close_date,
-        url=JOB_URL.format(id=source_id),
+        url=JOB_URL.format(id=job_id),
         summary=summary,
         body=_body(desc, details),
         status="closed" if close_date and close_date < (today or date.today()) else "open",
@@ -446,7 +470,11 @@ class UsajobsClient:
                 on_page(query, page)
             if page_number == 1:
                 state.total = page.total
-            fetched += len(page.records)
+            fetched += page.size
+            self.warnings.extend(
+                f"USAJOBS {state.label} page {page_number}: {problem}; not stored"
+                for problem in page.skipped
+            )
             for record in page.records:
                 state.ids.add(record.source_id)
                 if record.source_id not in seen:
@@ -454,7 +482,7 @@ class UsajobsClient:
                     yield record
             if probe and page.total > self.query_cap:
                 return
-            if len(page.records) < self.results_per_page:
+            if page.size < self.results_per_page:
                 return  # a short (or empty) page is the last one
             if page.pages is not None and page_number >= page.pages:
                 return

@@ -113,7 +113,12 @@ def test_record_from_hit_falls_back_on_doc_type_for_unknown_status():
         (
             {"errorcode": 0, "msg": "ok", "data": {"hitCount": 1, "oppHits": [{"title": "t"}]}},
             PayloadError,
-            "no id",
+            "id is missing",
+        ),
+        (
+            {"errorcode": 0, "msg": "ok", "data": {"hitCount": 1, "oppHits": [{"id": {"x": 1}}]}},
+            PayloadError,
+            "id is a JSON object, not a string or integer",
         ),
         (["not", "an", "object"], PayloadError, "JSON object"),
     ],
@@ -232,7 +237,7 @@ def test_parse_opportunity_error_shapes_sent_with_200(fixture, message):
 
 
 def test_parse_opportunity_without_id_or_title_is_a_payload_error():
-    with pytest.raises(PayloadError, match="no id or opportunityTitle"):
+    with pytest.raises(PayloadError, match="id is missing"):
         parse_opportunity(load("fetch_no_id.json"))
     payload = load("fetch_posted_rolling.json")
     payload["data"]["opportunityTitle"] = "  "

@@ -244,6 +244,21 @@ def test_every_truncation_point_is_an_error():
             list(iter_extract(io.BytesIO(data[:cut]), today=TODAY))
 
 
+def test_a_text_value_over_the_parser_limit_is_refused_as_too_large(tmp_path):
+    data = EXTRACT.read_bytes()
+    start = data.index(b"<OpportunityTitle>") + len(b"<OpportunityTitle>")
+    line = data[:start].count(b"\n") + 1
+    huge = tmp_path / "huge.xml"
+    huge.write_bytes(data[:start] + b"A" * (11 * 1024 * 1024) + data[start:])
+
+    with pytest.raises(PayloadError) as caught:
+        list(iter_extract(huge, today=TODAY))
+    assert str(caught.value) == (
+        f"XML extract: a text value at line {line} is larger than the 10 MB limit for one"
+        " field; the extract is refused"
+    )
+
+
 def test_malformed_extract():
     data = EXTRACT.read_bytes().replace(b"</AgencyName>", b"</AgencyNam>", 1)
     with pytest.raises(PayloadError, match="line 19"):

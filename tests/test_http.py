@@ -272,3 +272,100 @@ def test_failed_download_leaves_no_file(httpserver, tmp_path):
     with pytest.raises(SourceError, match="500"):
         make_session(retries=0).download(httpserver.url_for("/extract.zip"), dest)
     assert list(tmp_path.iterdir()) == []
+
+
+class CutOffServer:
+    """A raw socket server whose first `cut` responses promise more body than they send.
+
+    werkzeug cannot send a short body on purpose, so this answers by hand: headers with the
+    full Content-Length, part of the body, then the connection is closed.
+    """
+
+    def __init__(self, body: bytes, *, cut: int) -> None:
+        self.body = body
+        self.cut = cut
+        self.requests = 0
+        self._sock = socket.socket()
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(8)
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self._sock.getsockname()[1]}{path}"
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self._sock.accept()
+            except OSError:
+                return
+            with conn:
+                conn.recv(65536)
+                self.requests += 1
+                short = self.requests <= self.cut
+                head = (
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                    f"Content-Length: {len(self.body)}\r\nConnection: close\r\n\r\n"
+                )
+                sent = self.body[: len(self.body) // 2] if short else self.body
+                conn.sendall(head.encode() + sent)
+
+    def close(self) -> None:
+        self._sock.close()
+
+
+@pytest.fixture
+def cut_off_server():
+    servers: list[CutOffServer] = []
+
+    def start(body: bytes, *, cut: int) -> CutOffServer:
+        servers.append(CutOffServer(body, cut=cut))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.close()
+
+
+def test_a_body_cut_off_once_is_retried_and_read_whole(cut_off_server):
+    clock = FakeClock()
+    server = cut_off_server(b'{"items": [1, 2, 3], "pad": "' + b"x" * 4000 + b'"}', cut=1)
+
+    result = make_session(clock).get_json(server.url("/search"))
+    assert result["items"] == [1, 2, 3]
+    assert server.requests == 2
+    assert clock.sleeps == []  # urllib3's backoff: the first retry is immediate
+
+
+def test_a_body_always_cut_off_raises_after_the_retry_limit_with_backoff(cut_off_server):
+    clock = FakeClock()
+    server = cut_off_server(b"[" + b"1," * 2000 + b"1]", cut=100)
+    url = server.url("/search?Page=3")
+
+    with pytest.raises(SourceError, match="cut off") as caught:
+        make_session(clock, retries=3).get_json(url)
+    assert url in str(caught.value)
+    assert "\n" not in str(caught.value)
+    assert server.requests == 4  # first try + 3 retries, the same limit as a 500
+    assert clock.sleeps == [2.0, 4.0]  # and the same backoff
+
+
+def test_a_download_cut_off_once_is_fetched_again_whole(cut_off_server, tmp_path):
+    payload = bytes(range(256)) * 1024
+    server = cut_off_server(payload, cut=1)
+    dest = tmp_path / "extract.zip"
+
+    assert make_session().download(server.url("/extract.zip"), dest) == dest
+    assert dest.read_bytes() == payload
+    assert list(tmp_path.iterdir()) == [dest]
+    assert server.requests == 2
+
+
+def test_a_download_always_cut_off_raises_and_leaves_no_file(cut_off_server, tmp_path):
+    server = cut_off_server(bytes(200_000), cut=100)
+
+    with pytest.raises(SourceError, match="cut off"):
+        make_session(retries=2).download(server.url("/extract.zip"), tmp_path / "extract.zip")
+    assert list(tmp_path.iterdir()) == []
+    assert server.requests == 3

@@ -134,7 +134,17 @@ def test_applicant_type_map_covers_the_code_list():
                 "pagination_info": {"total_pages": 1, "total_records": 1},
             },
             PayloadError,
-            "opportunity_id",
+            "opportunity_id is missing",
+        ),
+        (
+            {
+                "message": "Success",
+                "status_code": 200,
+                "data": [{"opportunity_id": ["a"], "opportunity_title": "x"}],
+                "pagination_info": {"total_pages": 1, "total_records": 1},
+            },
+            PayloadError,
+            "opportunity_id is a JSON list, not a string or integer",
         ),
         ("nope", PayloadError, "JSON object"),
     ],

@@ -2,7 +2,8 @@
 
 import pytest
 
-from scrapers.text import is_ascii_digits, parse_int, parse_money
+from scrapers.errors import PayloadError
+from scrapers.text import is_ascii_digits, parse_int, parse_money, source_id
 
 
 @pytest.mark.parametrize(
@@ -47,3 +48,24 @@ def test_only_ascii_digits_count_as_digits():
     assert is_ascii_digits("2210") and is_ascii_digits("0")
     # str.isdigit() says yes to each of these; int() refuses the first.
     assert not any(is_ascii_digits(t) for t in ["\u00b2", "\u0661\u0662", "\uff11", "", "1.5"])
+
+
+@pytest.mark.parametrize(("value", "expected"), [(" 640112233 ", "640112233"), (42, "42")])
+def test_source_id_takes_strings_and_integers(value, expected):
+    assert source_id(value, "id") == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (None, "id is missing"),
+        ("   ", "id is missing"),
+        ({"x": 1}, "id is a JSON object, not a string or integer"),
+        ([1], "id is a JSON list, not a string or integer"),
+        (False, "id is a boolean, not a string or integer"),
+        (1.0, "id is a fraction, not a string or integer"),
+    ],
+)
+def test_source_id_refuses_everything_else_by_name(value, message):
+    with pytest.raises(PayloadError, match=f"^{message}$"):
+        source_id(value, "id")

@@ -241,25 +241,48 @@ class TestMalformed:
         with pytest.raises(PayloadError, match="USAJOBS search response"):
             parse_search(payload)
 
-    def test_item_without_id_names_its_index(self):
+    def test_item_without_id_is_skipped_and_named_by_its_index(self):
         payload = usajobs_page(["1", "2"])
         del payload["SearchResult"]["SearchResultItems"][1]["MatchedObjectId"]
-        with pytest.raises(PayloadError, match=r"item 1 has no MatchedObjectId"):
-            parse_search(payload)
+        page = parse_search(payload)
+        assert [job.source_id for job in page.records] == ["1"]
+        assert page.skipped == ["USAJOBS search item 1 MatchedObjectId is missing"]
+        assert page.size == 2
 
-    def test_item_without_title_names_its_index(self):
+    @pytest.mark.parametrize(
+        ("value", "kind"),
+        [
+            ({"x": 1}, "a JSON object"),
+            (["640112233"], "a JSON list"),
+            (True, "a boolean"),
+            (640112233.5, "a fraction"),
+        ],
+    )
+    def test_item_whose_id_is_not_a_string_or_integer_is_skipped(self, value, kind):
+        payload = usajobs_page(["1", "2"])
+        payload["SearchResult"]["SearchResultItems"][0]["MatchedObjectId"] = value
+        page = parse_search(payload)
+        assert [job.source_id for job in page.records] == ["2"]
+        assert page.skipped == [
+            f"USAJOBS search item 0 MatchedObjectId is {kind}, not a string or integer"
+        ]
+
+    def test_an_integer_id_is_read_as_its_digits(self):
+        payload = usajobs_page(["1"])
+        payload["SearchResult"]["SearchResultItems"][0]["MatchedObjectId"] = 640112233
+        assert [job.source_id for job in parse_search(payload).records] == ["640112233"]
+
+    def test_item_without_title_is_skipped_and_named_by_its_index(self):
         payload = usajobs_page(["1", "2"])
         payload["SearchResult"]["SearchResultItems"][0]["MatchedObjectDescriptor"][
             "PositionTitle"
         ] = "  "
-        with pytest.raises(PayloadError, match=r"item 0 \(1\) has no PositionTitle"):
-            parse_search(payload)
+        assert parse_search(payload).skipped == ["USAJOBS search item 0 (1) has no PositionTitle"]
 
-    def test_item_that_is_not_an_object(self):
+    def test_item_that_is_not_an_object_is_skipped(self):
         payload = usajobs_page(["1"])
         payload["SearchResult"]["SearchResultItems"].append("oops")
-        with pytest.raises(PayloadError, match="item 1 is not a JSON object"):
-            parse_search(payload)
+        assert parse_search(payload).skipped == ["USAJOBS search item 1 is not a JSON object"]
 
 
 class TestFieldRules:
@@ -492,6 +515,20 @@ def test_paging_stops_on_an_empty_page(httpserver, api):
     client = make_client(httpserver, results_per_page=2)
     assert ids(client.iter_jobs(series=[], keywords=["cyber"])) == ["a", "b"]
     assert len(api.queries) == 2
+
+
+def test_an_unreadable_item_fails_alone_with_a_warning_and_paging_goes_on(httpserver, api):
+    first = usajobs_page(["a", "b"], total=3)
+    first["SearchResult"]["SearchResultItems"][1]["MatchedObjectId"] = {"x": 1}
+    api.add(first, Keyword="cyber", Page="1")
+    api.add(usajobs_page(["c"], total=3), Keyword="cyber", Page="2")
+
+    client = make_client(httpserver, results_per_page=2)
+    assert ids(client.iter_jobs(series=[], keywords=["cyber"])) == ["a", "c"]
+    assert client.warnings == [
+        "USAJOBS Keyword=cyber page 1: USAJOBS search item 1 MatchedObjectId is a JSON object,"
+        " not a string or integer; not stored"
+    ]
 
 
 def test_slices_by_series_then_keyword_and_deduplicates(httpserver, api):
