@@ -46,7 +46,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
 
     if not app.config.get("TESTING"):
-        from app.services.purge import purge_on_startup
+        from app.services.seekers.purge import purge_on_startup
 
         purge_on_startup(app)  # job seekers' expired data; `pathfinder purge` runs from cron
     return app

@@ -14,7 +14,7 @@ Wired in `create_app`::
 
 A proxy in front that buffers requests and refuses large ones itself (nginx
 ``client_max_body_size``) answers before the application sees anything; size it above the
-upload form's limit (`app.blueprints.seekers.UPLOAD_BODY_FACTOR` times the file limit) so an
+upload form's limit (`app.seekers.routes.UPLOAD_BODY_FACTOR` times the file limit) so an
 oversized file still gets its message on the form.
 """
 

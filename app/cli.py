@@ -223,7 +223,7 @@ def samples() -> None:
 @pass_ctx
 def samples_load(ctx: Context) -> None:
     """Load every sample listing file in data/samples/, flagged as samples."""
-    from app.services.samples import load_samples
+    from app.services.ingest.samples import load_samples
 
     with ctx.session():
         pass  # checks the database is migrated
@@ -256,7 +256,7 @@ def samples_load(ctx: Context) -> None:
 @pass_ctx
 def scrape(ctx: Context, source: str, base_url: str | None, since: Any) -> None:
     """Gather listings from SOURCE (or all), politely and incrementally."""
-    from app.services.scrape import SOURCES, ScrapeSettings, scrape_source
+    from app.services.ingest.scrape import SOURCES, ScrapeSettings, scrape_source
 
     with ctx.session():
         pass  # checks the database is migrated
@@ -296,7 +296,7 @@ def scrape(ctx: Context, source: str, base_url: str | None, since: Any) -> None:
 @pass_ctx
 def ingest(ctx: Context, file: Path, kind: str | None) -> None:
     """Store every record of a saved payload; a file it cannot read stores nothing."""
-    from app.services.scrape import ingest_file
+    from app.services.ingest.scrape import ingest_file
 
     with ctx.session():
         pass  # checks the database is migrated
@@ -534,7 +534,7 @@ def match_jobs(
     """Open jobs in the database for FILE, best fit first, with closing dates."""
     from datetime import date
 
-    from app.services.job_index import job_index
+    from app.services.seekers.job_index import job_index
     from matching.jobs import SeekerFilters
 
     document = _read_input(file)
@@ -600,7 +600,7 @@ def match_funding(ctx: Context, profile: Path, top_k: int, as_json: bool) -> Non
 
     from pydantic import ValidationError
 
-    from app.services.funding_matches import ranker
+    from app.services.funding.matches import ranker
     from matching.funding import FundingProfile
 
     try:

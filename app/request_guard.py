@@ -2,7 +2,7 @@
 
 No page, search or identifier of ours holds a NUL, and PostgreSQL refuses one in any query,
 so a link carrying "%00" gets a plain 400 instead of reaching the database. Form fields are
-cleaned instead (`app.forms.base`): a NUL pasted with a resume should not cost the paste.
+cleaned instead (`app.forms`): a NUL pasted with a resume should not cost the paste.
 Likewise an id in a path beyond what an integer column holds is simply not found (404).
 """
 

@@ -430,8 +430,8 @@ def seed_database(url: str, cache_dir: Path) -> None:
     from app import migrate
     from app.catalog.loader import load_catalog_into
     from app.db import make_engine, session_scope
+    from app.services.ingest.samples import load_samples
     from app.services.matcher import classify_jobs, role_matcher
-    from app.services.samples import load_samples
 
     data_dir = REPO_ROOT / "data"
     migrate.upgrade(url)

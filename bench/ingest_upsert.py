@@ -28,7 +28,7 @@ from xml_extract import write_extract
 
 from app import migrate
 from app.db import make_engine
-from app.services.scrape import ingest_file
+from app.services.ingest.scrape import ingest_file
 
 
 def main(argv: list[str] | None = None) -> int:

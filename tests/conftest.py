@@ -254,8 +254,8 @@ def live_database_url(database_url: str, tmp_path_factory: pytest.TempPathFactor
     """
     from app.catalog.loader import load_catalog_into
     from app.db import session_scope
+    from app.services.ingest.samples import load_samples
     from app.services.matcher import classify_jobs, role_matcher
-    from app.services.samples import load_samples
 
     if _backend(database_url) == "sqlite":
         url, schema = f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.db'}", None

@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from app.models import AlertLog, OutboxMessage
-from app.services import saved
-from app.services.alerts import digest_key, is_due, queue_digests, reminder_key
-from app.services.funding_search import SearchQuery
+from app.services.funding import saved
+from app.services.funding.alerts import digest_key, is_due, queue_digests, reminder_key
+from app.services.funding.search import SearchQuery
 
 from .funding_helpers import change, make_office, make_opportunity
 

@@ -213,7 +213,7 @@ def test_samples_closed_by_a_full_sweep_are_reopened_by_samples_load(
 ):
     from werkzeug import Response
 
-    from app.services import scrape
+    from app.services.ingest import scrape
 
     from .scraper_helpers import usajobs_item, usajobs_page
 

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from icalendar import Calendar
 
 from app.models import JobListing, SavedJob
-from app.services import feed, saved
+from app.services.funding import feed, saved
 
 from .conftest import check_page_structure, login
 from .funding_helpers import make_office, make_opportunity

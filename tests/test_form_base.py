@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from app.forms.base import without_nul
+from app.forms import without_nul
 from app.models import User
 
 

@@ -34,7 +34,7 @@ def test_unknown_program_is_a_404(client, catalog):
 @pytest.fixture
 def samples(session_factory, catalog):
     """The sample listings, loaded inside the test's transaction."""
-    from app.services.samples import load_samples
+    from app.services.ingest.samples import load_samples
 
     load_samples(session_factory, DATA_DIR / "samples")
 

@@ -5,7 +5,8 @@ from datetime import date
 from bs4 import BeautifulSoup
 
 from app.models import OpportunityStatus
-from app.services import funding_links, funding_matches
+from app.services.funding import links as funding_links
+from app.services.funding import matches as funding_matches
 
 from .conftest import check_page_structure, login
 from .funding_helpers import make_office, make_opportunity

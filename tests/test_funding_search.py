@@ -5,8 +5,8 @@ from datetime import date, timedelta
 import pytest
 
 from app.models import OpportunityStatus
-from app.services import funding_search as fs
-from app.services.funding_search import SearchQuery
+from app.services.funding import search as fs
+from app.services.funding.search import SearchQuery
 
 from .funding_helpers import make_opportunity
 

@@ -11,7 +11,7 @@ import re
 import pytest
 from wtforms.fields.core import UnboundField
 
-from app.forms.base import Form
+from app.forms import Form
 from app.models import Role
 
 from .conftest import login

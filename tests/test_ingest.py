@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import FundingOpportunity, JobListing, RunStatus, ScrapeRun
-from app.services.ingest import Ingestor, close_expired, execute_run, shift_dates
+from app.services.ingest.store import Ingestor, close_expired, execute_run, shift_dates
 from scrapers.errors import PayloadError
 from scrapers.records import FundingRecord, JobRecord
 

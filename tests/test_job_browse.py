@@ -6,8 +6,8 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from app.models import JobStatus
-from app.services import job_browse as service
-from app.services.job_browse import JobFilters
+from app.services.seekers import jobs as service
+from app.services.seekers.jobs import JobFilters
 
 from .seeker_docs import add_job
 

@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.models import JobStatus
-from app.services import job_index as service
 from app.services.matcher import role_matcher
+from app.services.seekers import job_index as service
 
 from .seeker_docs import FORENSICS_JOB_TEXT, add_job
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from app.catalog.nice_import import import_workbook
 from app.models import AuditEntry, ClassificationSource, JobListing, JobRoleClassification
 from app.services import matcher as service
-from app.services.ingest import Ingestor
+from app.services.ingest.store import Ingestor
 from scrapers.records import JobRecord
 
 SOC_JOB = JobRecord(

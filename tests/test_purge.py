@@ -11,7 +11,7 @@ from app import create_app, migrate
 from app.cli import cli
 from app.db import make_engine
 from app.models import MatchRequest
-from app.services.purge import purge_expired
+from app.services.seekers.purge import purge_expired
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 

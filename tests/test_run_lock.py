@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import func, select, text
 
 from app.models import JobListing, RunStatus, ScrapeRun
-from app.services.ingest import execute_run
-from app.services.run_lock import lock_key, source_lock
+from app.services.ingest.run_lock import lock_key, source_lock
+from app.services.ingest.store import execute_run
 
 from .test_ingest import JOB
 

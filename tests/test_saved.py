@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import SavedOpportunity
-from app.services import saved
+from app.services.funding import saved
 
 from .funding_helpers import make_office, make_opportunity
 

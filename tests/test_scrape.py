@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from werkzeug import Response
 
 from app.models import FundingOpportunity, JobListing, RunStatus, ScrapeRun
-from app.services import scrape
-from app.services.scrape import ScrapeSettings, ingest_file, scrape_source, since_days
+from app.services.ingest import scrape
+from app.services.ingest.scrape import ScrapeSettings, ingest_file, scrape_source, since_days
 
 from .scraper_helpers import fixture_path, load_json, usajobs_item, usajobs_page
 
@@ -203,8 +203,8 @@ def test_since_days_logic():
 def test_samples_closed_by_a_full_sweep_reopen_when_loaded_again(httpserver, session_factory, db):
     # The probe: a full sweep that served 3 jobs closed every sample job, and a samples load
     # afterwards left them closed, so the job pages showed none though they close in 2027.
-    from app.services.job_browse import open_jobs_query
-    from app.services.samples import load_samples
+    from app.services.ingest.samples import load_samples
+    from app.services.seekers.jobs import open_jobs_query
 
     from .conftest import DATA_DIR
 

@@ -9,9 +9,9 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 
 from app.models import MatchRequest
-from app.services import job_index as job_index_service
-from app.services import seeker_match as sm
 from app.services.matcher import role_matcher
+from app.services.seekers import job_index as job_index_service
+from app.services.seekers import matches as sm
 from matching.catalog import PathwaySpec
 from matching.documents import DocumentError, DocumentLimits
 

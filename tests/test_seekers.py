@@ -13,7 +13,7 @@ from app.models import (
     JobStatus,
     MatchRequest,
 )
-from app.services import job_index
+from app.services.seekers import job_index
 
 from .conftest import check_page_structure
 from .seeker_docs import (
@@ -294,7 +294,7 @@ def test_a_damaged_pdf_upload_logs_one_info_line_and_nothing_louder(client, cata
     assert response.status_code == 400
     assert "This PDF seems to be damaged" in error_for(soup_of(response), "resume")
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
-    ours = [r.getMessage() for r in caplog.records if r.name == "app.services.seeker_match"]
+    ours = [r.getMessage() for r in caplog.records if r.name == "app.services.seekers.matches"]
     assert ours == ["upload not read: corrupt"]
 
 
@@ -460,7 +460,7 @@ def test_closing_soon_lists_the_next_deadlines(client, db, catalog):
 def test_role_page_lists_the_funding_that_pays_for_it(client, db, catalog, app):
     from datetime import date, timedelta
 
-    from app.services.ingest import Ingestor
+    from app.services.ingest.store import Ingestor
     from scrapers.records import FundingRecord
 
     Ingestor(db).store(

@@ -23,7 +23,7 @@ def test_staff_see_catalog_counts_and_the_audit_log(client, db, catalog):
 
 
 def test_staff_see_recorded_runs_with_their_errors(client, db, session_factory):
-    from app.services.ingest import execute_run
+    from app.services.ingest.store import execute_run
     from scrapers.errors import PayloadError
 
     def broken():
@@ -38,7 +38,7 @@ def test_staff_see_recorded_runs_with_their_errors(client, db, session_factory):
 
 
 def test_staff_see_when_runs_finished_and_which_records_failed(client, db, session_factory):
-    from app.services.ingest import execute_run
+    from app.services.ingest.store import execute_run
     from scrapers.records import JobRecord
 
     def records():
@@ -58,7 +58,7 @@ def test_staff_see_when_runs_finished_and_which_records_failed(client, db, sessi
 def test_staff_see_how_many_jobs_a_run_reopened(client, db, session_factory):
     from datetime import date, timedelta
 
-    from app.services.ingest import execute_run
+    from app.services.ingest.store import execute_run
     from scrapers.records import JobRecord
 
     closes = date.today() + timedelta(days=30)
@@ -80,7 +80,7 @@ def test_staff_see_how_many_jobs_a_run_reopened(client, db, session_factory):
 
 
 def test_staff_review_job_classifications(client, db, catalog, tmp_path):
-    from app.services.ingest import Ingestor
+    from app.services.ingest.store import Ingestor
     from app.services.matcher import classify_jobs, role_matcher
     from scrapers.records import JobRecord
 
@@ -105,7 +105,7 @@ def test_staff_review_job_classifications(client, db, catalog, tmp_path):
 
 
 def test_a_classifications_page_past_the_end_shows_the_last_page(client, db):
-    from app.services.ingest import Ingestor
+    from app.services.ingest.store import Ingestor
     from scrapers.records import JobRecord
 
     Ingestor(db).store(JobRecord(source="usajobs", source_id="820000002", title="IT Specialist"))

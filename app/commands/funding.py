@@ -38,7 +38,7 @@ def alerts_send(ctx: click.Context, deliver: bool, today: datetime | None) -> No
     and saved opportunities closing in 14 and 3 days. Run it from cron, e.g. hourly or daily.
     """
     from app.cli import Context
-    from app.services.alerts import queue_digests
+    from app.services.funding.alerts import queue_digests
 
     context = ctx.ensure_object(Context)
     now = _now(today)

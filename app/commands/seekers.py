@@ -12,7 +12,7 @@ def purge() -> None:
     Run it from cron (hourly is plenty); the site also purges when it starts.
     """
     from app.cli import Context
-    from app.services.purge import purge_expired
+    from app.services.seekers.purge import purge_expired
 
     ctx = click.get_current_context().ensure_object(Context)
     with ctx.session() as session:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import FundingOpportunity, JobListing
-from app.services.ingest import FUNDING_FIELDS, JOB_FIELDS
+from app.services.ingest.store import FUNDING_FIELDS, JOB_FIELDS
 
 
 def _plain(value: Any) -> Any:

@@ -28,7 +28,7 @@ from app.models import (
     WorkRole,
     pathway_work_roles,
 )
-from app.services.funding_search import open_opportunities_statement, open_version
+from app.services.funding.search import open_opportunities_statement, open_version
 from app.services.matcher import catalog_version, role_matcher
 from matching.roles import RoleMatcher
 

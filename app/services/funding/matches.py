@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import FundingOpportunity, FundingProgram, ProgramOfficeProfile, WorkRole
-from app.services.funding_search import (
+from app.services.funding.search import (
     ORGANIZATION_TYPES,
     codes_for_organization,
     open_opportunities_statement,

@@ -22,11 +22,14 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.errors import render_error
 from app.extensions import db_session
-from app.forms.seekers import DeleteForm, MatchForm, QuestionsForm, human_size
 from app.models import JobStatus, MatchRequest
-from app.services import catalog_queries, funding_links, job_browse, seeker_match
-from app.services.job_index import job_index
+from app.seekers.forms import DeleteForm, MatchForm, QuestionsForm, human_size
+from app.services import catalog_queries
+from app.services.funding import links as funding_links
 from app.services.matcher import role_matcher
+from app.services.seekers import jobs as job_browse
+from app.services.seekers import matches as seeker_match
+from app.services.seekers.job_index import job_index
 from matching.documents import DocumentError, DocumentLimits
 from matching.roles import RoleMatcher
 

@@ -29,7 +29,7 @@ from flask_login import current_user
 
 from app.auth import role_required
 from app.extensions import db_session
-from app.forms.funding import (
+from app.funding.forms import (
     ActionForm,
     OpportunityAlertsForm,
     ProfileForm,
@@ -40,8 +40,11 @@ from app.forms.funding import (
 from app.models import Role, utcnow
 from app.redirects import same_site_path
 from app.request_guard import query_id
-from app.services import catalog_queries, feed, funding_links, funding_matches, saved
-from app.services import funding_search as fs
+from app.services import catalog_queries
+from app.services.funding import feed, saved
+from app.services.funding import links as funding_links
+from app.services.funding import matches as funding_matches
+from app.services.funding import search as fs
 
 bp = Blueprint("funding", __name__, url_prefix="/funding")
 OFFICE = Role.PROGRAM_OFFICE

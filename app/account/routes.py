@@ -11,9 +11,9 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from app.account.forms import LoginForm, PasswordChangeForm, RegisterForm
 from app.errors import render_error
 from app.extensions import db_session
-from app.forms.account import LoginForm, PasswordChangeForm, RegisterForm
 from app.models import Role
 from app.rate_limits import (
     count_failure,

@@ -7,7 +7,7 @@ from typing import Any
 from wtforms import EmailField, Field, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
-from app.forms.base import Form
+from app.forms import Form
 from app.services.accounts import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,

@@ -2,7 +2,7 @@
 
 `scrape` asks each source for what is relevant (and, for USAJOBS, only what changed since
 the last successful run); `ingest` stores every record of a saved payload. Both go through
-`app.services.ingest.execute_run`.
+`app.services.ingest.store.execute_run`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.models import FundingProgram, RunStatus, ScrapeRun
-from app.services.ingest import Record, RunResult, execute_run, shift_dates
+from app.services.ingest.store import Record, RunResult, execute_run, shift_dates
 from scrapers import grantsgov, grantsgov_xml, simpler, usajobs
 from scrapers.errors import ConfigurationError, ScraperError, SourceError
 from scrapers.files import SOURCE_OF_KIND, detect_kind, iter_file

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.services.ingest import RunResult, close_expired
-from app.services.scrape import ingest_file
+from app.services.ingest.scrape import ingest_file
+from app.services.ingest.store import RunResult, close_expired
 
 SAMPLES_DATED = date(2026, 11, 22)
 SAMPLE_SUFFIXES = {".json", ".xml", ".zip"}

@@ -1,7 +1,7 @@
 """The job seeker's upload form: a resume (file or pasted text) and optional eligibility answers.
 
 Every message is written for the person filling the form in. The answers become an
-:class:`app.services.seeker_match.Answers`, which is what the matching service works with.
+:class:`app.services.seekers.matches.Answers`, which is what the matching service works with.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from werkzeug.datastructures import FileStorage
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
-from app.forms.base import Form
-from app.services.seeker_match import Answers
+from app.forms import Form
+from app.services.seekers.matches import Answers
 from scrapers.text import is_ascii_digits
 
 try:  # WTForms 3.3+: choices as objects (tuples are deprecated there)

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from app.models import JobListing, MatchRequest
 from app.services.ics import Deadline, calendar_bytes
-from app.services.job_browse import grade_label, location_label
+from app.services.seekers.jobs import grade_label, location_label
 from matching.catalog import PathwaySpec
 from matching.documents import (
     Document,

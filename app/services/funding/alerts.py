@@ -30,8 +30,8 @@ from app.models import (
     SavedSearch,
     User,
 )
-from app.services.funding_search import find_opportunities
-from app.services.saved import excluded_ids, search_query
+from app.services.funding.saved import excluded_ids, search_query
+from app.services.funding.search import find_opportunities
 
 log = logging.getLogger(__name__)
 

@@ -30,7 +30,7 @@ from app.models import (
     utcnow,
 )
 from app.models.base import INT32_MAX, INT32_MIN
-from app.services.run_lock import source_lock
+from app.services.ingest.run_lock import source_lock
 from scrapers.errors import ScraperError
 from scrapers.records import FundingRecord, JobRecord
 

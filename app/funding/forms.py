@@ -18,15 +18,15 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.forms.base import Form
-from app.services.funding_search import (
+from app.forms import Form
+from app.services.funding.saved import FREQUENCIES
+from app.services.funding.search import (
     APPLICANT_GROUPS,
     CLOSING_CHOICES,
     ORGANIZATION_TYPES,
     SORTS,
     STATUS_LABELS,
 )
-from app.services.saved import FREQUENCIES
 
 try:  # WTForms 3.3 prefers SelectChoice to (value, label) tuples
     from wtforms.fields.choices import SelectChoice

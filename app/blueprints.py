@@ -6,8 +6,13 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.account import routes as account
+    from app.agency import routes as agency
     from app.auth import login_manager
-    from app.blueprints import account, agency, funding, public, seekers, staff
+    from app.funding import routes as funding
+    from app.public import routes as public
+    from app.seekers import routes as seekers
+    from app.staff import routes as staff
 
     login_manager.init_app(app)
     app.register_blueprint(public.bp)

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from app.models import FundingOpportunity, SavedOpportunity, SavedSearch, SavedSearchExclusion
-from app.services.funding_search import SearchQuery, find_opportunities
+from app.services.funding.search import SearchQuery, find_opportunities
 
 FREQUENCIES = {"daily": "Daily", "weekly": "Weekly"}
 MAX_SAVED_SEARCHES = 50

@@ -1,0 +1,1 @@
+"""Program offices: funding search, matches for a profile, saved searches, alerts."""

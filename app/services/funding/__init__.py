@@ -1,0 +1,2 @@
+"""Services behind the program offices' pages: search, matches, links, saved items, alerts,
+feeds."""

@@ -1,0 +1,1 @@
+"""OPM staff: the catalog of work roles and pathways."""
