@@ -16,7 +16,7 @@ from flask import abort
 from flask_login import LoginManager, current_user
 
 from app.models import Role, User
-from scrapers.text import is_ascii_digits
+from vocabulary.text import is_ascii_digits
 
 login_manager = LoginManager()
 login_manager.login_view = "account.login"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from scrapers.codes import APPLICANT_TYPES, FUNDING_CATEGORIES
+from app.funding import views as funding_views
+from vocabulary.codes import APPLICANT_TYPES, FUNDING_CATEGORIES
 
 
 def applicant_label(code: str) -> str:
@@ -16,8 +17,14 @@ def category_label(code: str) -> str:
 
 
 def register_template_filters(app: Flask) -> None:
+    """Every app-wide Jinja filter; the funding labels are implemented in app/funding/views."""
     app.add_template_filter(applicant_label, "applicant_label")
     app.add_template_filter(category_label, "category_label")
+    app.add_template_filter(funding_views.eligibility_labels, "eligibility_labels")
+    app.add_template_filter(funding_views.source_label, "source_label")
+    app.add_template_filter(funding_views.instrument_label, "instrument_label")
+    app.add_template_filter(funding_views.status_label, "status_label")
+    app.add_template_filter(funding_views.sort_description, "sort_description")
 
     @app.context_processor
     def _helpers() -> dict[str, object]:

@@ -645,6 +645,29 @@ _PAINT_OPS: Final = frozenset(
 
 
 def _read_pdf(data: bytes, hint: _Hint, limits: DocumentLimits) -> Document:
+    reader, page_count = _open_pdf(data, limits)
+    texts, picture_pages, marked_pages = _pdf_text(reader, limits)
+    if not texts:
+        if marked_pages:
+            raise DocumentError("image_only", _MSG_IMAGE_ONLY_PDF)
+        raise DocumentError(
+            "empty",
+            "This PDF has no text in it: its pages seem to be blank. Choose your resume file "
+            "and try again.",
+        )
+    warnings = _mismatch_warning("pdf", hint)
+    if picture_pages:
+        warnings.append(
+            f"{picture_pages} of {page_count} pages seem to be scanned images; we could not "
+            "read any text on them."
+        )
+    warnings += _pages_warning(page_count)
+    # Pages are separated by a blank line so the last line of one never runs into the next.
+    return _finish("\n\n".join(texts), "pdf", page_count, warnings, limits, _EMPTY_TEXT)
+
+
+def _open_pdf(data: bytes, limits: DocumentLimits) -> tuple[Any, int]:
+    """A pypdf reader, decrypted if it only has an empty password, and its page count."""
     from pypdf import PasswordType, PdfReader
 
     _demote_library_records("pypdf")
@@ -679,7 +702,11 @@ def _read_pdf(data: bytes, hint: _Hint, limits: DocumentLimits) -> Document:
             "shorter document (USAJOBS accepts resumes of at most 2 pages), or paste your "
             "resume as text.",
         )
+    return reader, page_count
 
+
+def _pdf_text(reader: Any, limits: DocumentLimits) -> tuple[list[str], int, int]:
+    """Each page's text, and how many textless pages hold pictures or any marks."""
     texts: list[str] = []
     picture_pages = 0
     marked_pages = 0
@@ -709,24 +736,7 @@ def _read_pdf(data: bytes, hint: _Hint, limits: DocumentLimits) -> Document:
         raise
     except Exception as exc:
         raise DocumentError("corrupt", _MSG_PDF_CORRUPT) from exc
-
-    if not texts:
-        if marked_pages:
-            raise DocumentError("image_only", _MSG_IMAGE_ONLY_PDF)
-        raise DocumentError(
-            "empty",
-            "This PDF has no text in it: its pages seem to be blank. Choose your resume file "
-            "and try again.",
-        )
-    warnings = _mismatch_warning("pdf", hint)
-    if picture_pages:
-        warnings.append(
-            f"{picture_pages} of {page_count} pages seem to be scanned images; we could not "
-            "read any text on them."
-        )
-    warnings += _pages_warning(page_count)
-    # Pages are separated by a blank line so the last line of one never runs into the next.
-    return _finish("\n\n".join(texts), "pdf", page_count, warnings, limits, _EMPTY_TEXT)
+    return texts, picture_pages, marked_pages
 
 
 def _page_marks(page: Any, stream: bytes) -> tuple[bool, bool]:

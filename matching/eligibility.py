@@ -71,10 +71,14 @@ def validate_rule(rule: Any, path: str = "") -> None:
         return
     if "fact" not in keys:
         raise RuleError("expected one of all, any, not or fact", path)
+    _validate_fact_test(rule, keys - {"fact"}, path)
+
+
+def _validate_fact_test(rule: Mapping[str, Any], tests: set[str], path: str) -> None:
+    """A ``fact`` rule: a known fact and a test that suits its type."""
     name = rule["fact"]
     if name not in FACTS:
         raise RuleError(f"unknown fact {name!r}", f"{path}{'.' if path else ''}fact")
-    tests = keys - {"fact"}
     if not tests or not tests <= {"is", "min", "max", "in"}:
         raise RuleError("a fact test needs 'is', 'min'/'max' or 'in'", path)
     if "is" in tests and (tests != {"is"} or not isinstance(rule["is"], bool)):

@@ -380,25 +380,7 @@ class SkillExtractor:
             for t in range(i, j + 1):
                 mention_of_token[t] = index
 
-        def words_between(start_char: int, first_token: int) -> int:
-            """Words from a char offset up to a token, each other mention counting once."""
-            t = bisect_left(tokens.starts, start_char)
-            count, last_mention = 0, -1
-            while t < first_token:
-                m = mention_of_token.get(t)
-                if m is not None:
-                    if m != last_mention:
-                        count += 1
-                        last_mention = m
-                elif tokens.keys[t] not in _CONNECTORS:
-                    count += 1
-                t += 1
-            return count
-
-        def same_clause(a: int, b: int) -> bool:
-            """No clause boundary starts in [a, b)."""
-            return bisect_left(boundaries, a) == bisect_left(boundaries, b)
-
+        clauses = _Clauses(tokens, mention_of_token, boundaries)
         result: list[SkillMention] = []
         previous: tuple[int, str | None] | None = None  # (index of last mention, its reason)
         for index, mention in enumerate(mentions):
@@ -409,18 +391,21 @@ class SkillExtractor:
                 cue_end, cue_start, cue_reason, window = cues[k]
                 if (
                     cue_start < mention.start
-                    and same_clause(cue_end, mention.start)
-                    and words_between(cue_end, i) <= window
+                    and clauses.same(cue_end, mention.start)
+                    and clauses.words_between(cue_end, i) <= window
                 ):
                     reason = cue_reason
             if reason is None and previous is not None and previous[1] is not None:
                 # A list continues the cue of its first item: "no Splunk, QRadar or Sentinel".
                 prev = mentions[previous[0]]
-                if same_clause(prev.end, mention.start) and words_between(prev.end, i) == 0:
+                if (
+                    clauses.same(prev.end, mention.start)
+                    and clauses.words_between(prev.end, i) == 0
+                ):
                     reason = previous[1]
             if reason is None and mention.kind in _HELD_KINDS:
                 after = _IN_PROGRESS_AFTER.match(text, mention.end)
-                if after is not None and same_clause(mention.end, after.end()):
+                if after is not None and clauses.same(mention.end, after.end()):
                     reason = "aspiration"
             if reason is not None:
                 mention = SkillMention(
@@ -437,3 +422,31 @@ class SkillExtractor:
             result.append(mention)
             previous = (index, reason)
         return result
+
+
+@dataclass(frozen=True)
+class _Clauses:
+    """Distances in one text: words between places, and whether two places share a clause."""
+
+    tokens: Tokens
+    mention_of_token: dict[int, int]
+    boundaries: list[int]  # char offsets where a clause ends
+
+    def words_between(self, start_char: int, first_token: int) -> int:
+        """Words from a char offset up to a token, each other mention counting once."""
+        t = bisect_left(self.tokens.starts, start_char)
+        count, last_mention = 0, -1
+        while t < first_token:
+            m = self.mention_of_token.get(t)
+            if m is not None:
+                if m != last_mention:
+                    count += 1
+                    last_mention = m
+            elif self.tokens.keys[t] not in _CONNECTORS:
+                count += 1
+            t += 1
+        return count
+
+    def same(self, a: int, b: int) -> bool:
+        """No clause boundary starts in [a, b)."""
+        return bisect_left(self.boundaries, a) == bisect_left(self.boundaries, b)

@@ -35,7 +35,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
 
-from scrapers.codes import APPLICANT_TYPES as GRANTS_GOV_APPLICANT_TYPES
+from vocabulary.codes import APPLICANT_TYPES as GRANTS_GOV_APPLICANT_TYPES
 
 # Grants.gov eligible applicant codes: one list, kept with the source's other code lists.
 APPLICANT_TYPES = GRANTS_GOV_APPLICANT_TYPES

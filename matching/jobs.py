@@ -399,7 +399,9 @@ def _counts_matrix(
     ptr = np.array(indptr, dtype=np.int64)
     if ptr[-1] < np.iinfo(np.int32).max:  # int32 indptr keeps the indices int32 (half the memory)
         ptr = ptr.astype(np.int32)
-    data = np.ones(len(idx), dtype=dtype) if values is None else np.array(values, dtype=dtype)
+    data: np.ndarray = (
+        np.ones(len(idx), dtype=dtype) if values is None else np.array(values, dtype=dtype)
+    )
     matrix = sparse.csr_matrix((data, idx, ptr), shape=(len(ptr) - 1, n_cols))
     matrix.sum_duplicates()
     return matrix
@@ -458,6 +460,7 @@ class JobIndex(BaseEstimator):
         self.postings_ = tuple(postings)
         self.n_postings_ = len(postings)
         catalog = matcher.catalog
+        assert catalog is not None  # a fitted RoleMatcher has one: its fit() requires it
         self.role_ids_ = np.array([r.id for r in catalog.roles], dtype=object)
         self.role_names_ = tuple(r.name for r in catalog.roles)
         self.skill_names_ = tuple(s.name for s in catalog.skills)
@@ -584,7 +587,8 @@ class JobIndex(BaseEstimator):
             for c in p.hiring_paths:
                 paths[row, self.path_codes_[c.lower()]] = True
         self.paths_ = paths
-        self.has_paths_ = paths.any(axis=1) if codes else np.zeros(n, dtype=bool)
+        # np.any, not paths.any: the stubs type ndarray.any(axis=...) as maybe a scalar.
+        self.has_paths_: np.ndarray = np.any(paths, axis=1) if codes else np.zeros(n, dtype=bool)
         places: dict[str, int] = {}
         rows, cols = [], []
         for row, p in enumerate(postings):
@@ -679,8 +683,8 @@ class JobIndex(BaseEstimator):
         if filters.hiring_paths is not None:
             wanted = {c.lower() for c in filters.hiring_paths}
             cols = [i for c, i in self.path_codes_.items() if c in wanted]
-            open_to_person = (
-                self.paths_[:, cols].any(axis=1) if cols else np.zeros(self.n_postings_, bool)
+            open_to_person: np.ndarray = (
+                np.any(self.paths_[:, cols], axis=1) if cols else np.zeros(self.n_postings_, bool)
             )
             # A posting with no hiring paths listed is unknown, not closed to the person.
             fail["hiring_path"] = self.has_paths_ & ~open_to_person
@@ -773,11 +777,17 @@ class JobIndex(BaseEstimator):
         person_skills = {
             self.role_matcher_.profiler_.skill_index_[s] for s in credited_skill_ids(list(mentions))
         }
-        parts = (score, role_fit, text_sim)
         places = tuple(sorted({_normalise_place(t) for t in filters.locations if t.strip()}))
         matches = [
             self._explain(
-                int(r), *(float(p[r]) for p in parts), person, person_skills, filters, places
+                int(r),
+                float(score[r]),
+                float(role_fit[r]),
+                float(text_sim[r]),
+                person,
+                person_skills,
+                filters,
+                places,
             )
             for r in rows
         ]
@@ -846,6 +856,7 @@ class JobIndex(BaseEstimator):
         counts = self.job_skills_.data[start:end].tolist()
         top_roles = np.lexsort((np.arange(len(job_roles)), -job_roles))[:3]
         weight = matcher.strength_[np.asarray(cols, dtype=int)][:, top_roles].max(axis=1)
+        assert matcher.catalog is not None  # a fitted RoleMatcher has one: fit() requires it
         skills = matcher.catalog.skills
         ranked = sorted(
             (

@@ -7,13 +7,14 @@ into :class:`PayloadError`. The client is paced by the session it is given.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Protocol, get_args
+from typing import Any, get_args
 
 from scrapers.errors import PayloadError, ScraperError, SourceError
 from scrapers.html_text import html_to_text, unescape_text
+from scrapers.json_api import OPEN_STATUSES, JsonApiClient, JsonSession
 from scrapers.records import FundingRecord, FundingStatus
 from scrapers.text import (
     clean,
@@ -46,14 +47,6 @@ CYBER_KEYWORDS: tuple[str, ...] = (
     "ransomware",
     "operational technology security",
 )
-
-
-class JsonSession(Protocol):
-    """The part of :class:`scrapers.http.PoliteSession` the clients use."""
-
-    def post_json(
-        self, url: str, json: Any = ..., headers: Mapping[str, str] | None = ...
-    ) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -300,7 +293,7 @@ def parse_opportunity(payload: Any, *, today: date | None = None) -> FundingReco
     )
 
 
-class GrantsGovClient:
+class GrantsGovClient(JsonApiClient):
     """search2 and fetchOpportunity over a paced session (``scrapers.http.PoliteSession``).
 
     ``failures`` lists the opportunities whose detail could not be read in the last
@@ -308,15 +301,14 @@ class GrantsGovClient:
     """
 
     def __init__(self, session: JsonSession, base_url: str = "https://api.grants.gov") -> None:
-        self.session = session
-        self.base_url = base_url.rstrip("/")
+        super().__init__(session, base_url)
         self.failures: list[FetchFailure] = []
 
     def search(
         self,
         keyword: str | None = None,
         alns: Sequence[str] = (),
-        statuses: Sequence[str] = ("forecasted", "posted"),
+        statuses: Sequence[str] = OPEN_STATUSES,
         rows: int = 100,
         start: int = 0,
     ) -> Search2Page:
@@ -330,14 +322,13 @@ class GrantsGovClient:
             body["keyword"] = keyword
         if alns:
             body["aln"] = "|".join(alns)
-        payload = self.session.post_json(f"{self.base_url}/v1/api/search2", json=body)
-        return parse_search2(payload)
+        return parse_search2(self.post("/v1/api/search2", body))
 
     def search_all(
         self,
         keyword: str | None = None,
         alns: Sequence[str] = (),
-        statuses: Sequence[str] = ("forecasted", "posted"),
+        statuses: Sequence[str] = OPEN_STATUSES,
         rows: int = 100,
     ) -> Iterator[Search2Hit]:
         """Every hit of a query, page by page (``startRecordNum += rows`` until ``hitCount``)."""
@@ -358,9 +349,7 @@ class GrantsGovClient:
             raise ValueError(
                 f"Grants.gov opportunity id must be digits: {opportunity_id!r}"
             ) from None
-        payload = self.session.post_json(
-            f"{self.base_url}/v1/api/fetchOpportunity", json={"opportunityId": numeric_id}
-        )
+        payload = self.post("/v1/api/fetchOpportunity", {"opportunityId": numeric_id})
         return parse_opportunity(payload, today=today)
 
     def iter_opportunities(
@@ -369,7 +358,7 @@ class GrantsGovClient:
         alns: Iterable[str],
         on_progress: Callable[[int, int], None] | None = None,
         *,
-        statuses: Sequence[str] = ("forecasted", "posted"),
+        statuses: Sequence[str] = OPEN_STATUSES,
         rows: int = 100,
         today: date | None = None,
     ) -> Iterator[FundingRecord]:

@@ -21,7 +21,8 @@ from lxml import etree
 from scrapers.errors import PayloadError
 from scrapers.html_text import html_to_text, unescape_text
 from scrapers.records import FundingRecord
-from scrapers.text import STAND_IN_YEARS, is_ascii_digits, parse_bool, parse_date, parse_money
+from scrapers.text import STAND_IN_YEARS, parse_bool, parse_date, parse_money
+from vocabulary.text import is_ascii_digits
 
 NAMESPACE = "http://apply.grants.gov/system/OpportunityDetail-V1.0"
 SYNOPSIS = "OpportunitySynopsisDetail_1_0"

@@ -12,10 +12,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, get_args
 
-from scrapers.codes import FUNDING_CATEGORIES
 from scrapers.errors import ConfigurationError, PayloadError, SourceError
-from scrapers.grantsgov import JsonSession
 from scrapers.html_text import html_to_text
+from scrapers.json_api import OPEN_STATUSES, JsonApiClient, JsonSession
 from scrapers.records import FundingRecord, FundingStatus
 from scrapers.text import (
     clean,
@@ -26,6 +25,7 @@ from scrapers.text import (
     parse_money,
     source_id,
 )
+from vocabulary.codes import FUNDING_CATEGORIES
 
 SOURCE = "simpler"
 DETAIL_URL = "https://simpler.grants.gov/opportunity/{id}"
@@ -209,7 +209,7 @@ def parse_opportunity(item: Any) -> FundingRecord:
     )
 
 
-class SimplerClient:
+class SimplerClient(JsonApiClient):
     """Opportunity search on simpler.grants.gov over a paced session (10 req/s at most).
 
     ``capped`` lists ``(query, total_records)`` for the queries of the last
@@ -227,8 +227,7 @@ class SimplerClient:
                 "simpler.grants.gov needs an API key (X-API-Key): create one at "
                 "https://simpler.grants.gov/developer"
             )
-        self.session = session
-        self.base_url = base_url.rstrip("/")
+        super().__init__(session, base_url)
         self._headers = {"X-API-Key": api_key.strip()}
         self.capped: list[tuple[str, int]] = []
 
@@ -236,7 +235,7 @@ class SimplerClient:
         self,
         query: str | None = None,
         alns: Sequence[str] = (),
-        statuses: Sequence[str] = ("forecasted", "posted"),
+        statuses: Sequence[str] = OPEN_STATUSES,
         page_offset: int = 1,
         page_size: int = 100,
     ) -> SimplerPage:
@@ -260,16 +259,13 @@ class SimplerClient:
             filters["assistance_listing_number"] = {"one_of": list(alns)}
         if filters:
             body["filters"] = filters
-        payload = self.session.post_json(
-            f"{self.base_url}/v1/opportunities/search", json=body, headers=self._headers
-        )
-        return parse_search(payload)
+        return parse_search(self.post("/v1/opportunities/search", body, self._headers))
 
     def search_all(
         self,
         query: str | None = None,
         alns: Sequence[str] = (),
-        statuses: Sequence[str] = ("forecasted", "posted"),
+        statuses: Sequence[str] = OPEN_STATUSES,
         page_size: int = 100,
         *,
         first: SimplerPage | None = None,
@@ -291,7 +287,7 @@ class SimplerClient:
         alns: Iterable[str],
         page_size: int = 100,
         *,
-        statuses: Sequence[str] = ("forecasted", "posted"),
+        statuses: Sequence[str] = OPEN_STATUSES,
     ) -> Iterator[FundingRecord]:
         """Records found by any query term or ALN, each once (first seen wins).
 

@@ -61,15 +61,6 @@ def deadline(value: Any) -> date | None:
     return parsed
 
 
-def is_ascii_digits(text: str) -> bool:
-    """Only 0-9, at least one: what int() reads as a plain number.
-
-    str.isdigit() alone also says yes to "²" (which int() refuses) and to other scripts'
-    digits, which no source or form of ours uses.
-    """
-    return text.isascii() and text.isdigit()
-
-
 def parse_money(value: Any) -> float | None:
     """Amounts as numbers; "none", blanks and words are None. "0" stays 0.
 

@@ -19,13 +19,13 @@ from scrapers.http import PoliteSession
 from scrapers.records import JobRecord
 from scrapers.text import (
     clean,
-    is_ascii_digits,
     parse_bool,
     parse_date,
     parse_int,
     parse_money,
     source_id,
 )
+from vocabulary.text import is_ascii_digits
 
 SOURCE = "usajobs"
 DEFAULT_BASE_URL = "https://data.usajobs.gov"

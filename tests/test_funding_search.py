@@ -2,8 +2,6 @@
 
 from datetime import date, timedelta
 
-import pytest
-
 from app.models import OpportunityStatus
 from app.services.funding import search as fs
 from app.services.funding.search import SearchQuery
@@ -182,14 +180,6 @@ def test_query_round_trips_through_params_and_drops_bad_values():
     assert SearchQuery().describe() == "All open funding opportunities"
     assert SearchQuery().effective_sort == "closing"
     assert SearchQuery(q="x").effective_sort == "relevance"
-
-
-@pytest.mark.parametrize(
-    ("codes", "expected"),
-    [(["99"], ["Anyone (unrestricted)"]), (["02", "00"], ["States", "Cities and townships"])],
-)
-def test_eligibility_labels_are_plain_words(codes, expected):
-    assert fs.eligibility_labels(codes) == expected
 
 
 def test_filter_options_and_program_opportunities(db, catalog):

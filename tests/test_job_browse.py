@@ -6,6 +6,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from app.models import JobStatus
+from app.seekers import views
 from app.services.seekers import jobs as service
 from app.services.seekers.jobs import JobFilters
 
@@ -147,14 +148,13 @@ def test_series_options_name_the_series_open_jobs_use(db, jobs):
 
 
 def test_labels_say_it_in_words(db, jobs):
-    assert service.days_left_label(TODAY, TODAY) == "Closes today"
-    assert service.days_left_label(TODAY + timedelta(days=1), TODAY) == "1 day left"
-    assert service.days_left_label(TODAY - timedelta(days=1), TODAY) == "Closed"
-    assert service.days_left_label(None, TODAY) == "No closing date"
-    assert service.grade_label(jobs["forensics"]) == "GS-9 to GS-11"
+    assert views.days_left_label(TODAY, TODAY) == "Closes today"
+    assert views.days_left_label(TODAY + timedelta(days=1), TODAY) == "1 day left"
+    assert views.days_left_label(TODAY - timedelta(days=1), TODAY) == "Closed"
+    assert views.days_left_label(None, TODAY) == "No closing date"
+    assert views.grade_label(jobs["forensics"]) == "GS-9 to GS-11"
     assert (
-        service.location_label(jobs["forensics"], limit=1)
-        == "Parkersburg, West Virginia and 1 more"
+        views.location_label(jobs["forensics"], limit=1) == "Parkersburg, West Virginia and 1 more"
     )
-    assert service.clearance_label("Not Required") == "Not required"
-    assert service.hiring_path_label("mspouse") == "Military spouses"
+    assert views.clearance_label("Not Required") == "Not required"
+    assert views.hiring_path_label("mspouse") == "Military spouses"

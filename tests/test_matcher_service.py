@@ -29,11 +29,11 @@ def test_catalog_spec_comes_from_the_database(db, catalog, nice_workbook):
 
 
 def test_the_fitted_model_is_cached_and_refitted_when_the_catalog_changes(db, catalog, tmp_path):
-    service._memory.clear()
+    service.role_matchers.clear()
     first = service.role_matcher(db, tmp_path)
     assert service.role_matcher(db, tmp_path) is first
     assert len(list(tmp_path.glob("*.pickle"))) == 1
-    service._memory.clear()  # a new process: loads the pickle instead of fitting
+    service.role_matchers.clear()  # a new process: loads the pickle instead of fitting
     loaded = service.role_matcher(db, tmp_path)
     assert loaded is not first and loaded.rank("Splunk SIEM alert triage")[0].id == (
         first.rank("Splunk SIEM alert triage")[0].id

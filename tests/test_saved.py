@@ -48,3 +48,23 @@ def test_saving_an_opportunity_that_is_gone_says_so(db):
     user = make_office(db)
     with pytest.raises(saved.SavedError, match="no longer exists"):
         saved.save_opportunity(db, user.id, 999_999)
+
+
+def test_turning_alerts_on_starts_from_what_the_search_finds_now(db):
+    from datetime import date
+
+    from app.services.funding.search import SearchQuery
+
+    today = date.today()
+    user = make_office(db)
+    search = saved.save_search(db, user.id, SearchQuery(), today, alerts_enabled=False)
+    later = make_opportunity(db)
+    assert str(later.id) not in search.snapshot
+    saved.change_settings(db, search, today, alerts_enabled=False, frequency="weekly", name="X")
+    assert (search.frequency, search.name, str(later.id) in search.snapshot) == (
+        "weekly",
+        "X",
+        False,
+    )
+    saved.change_settings(db, search, today, alerts_enabled=True, frequency="daily")
+    assert search.alerts_enabled and str(later.id) in search.snapshot

@@ -9,9 +9,11 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 
 from app.models import MatchRequest
+from app.seekers import views
 from app.services.matcher import role_matcher
 from app.services.seekers import job_index as job_index_service
 from app.services.seekers import matches as sm
+from matching import analysis
 from matching.catalog import PathwaySpec
 from matching.documents import DocumentError, DocumentLimits
 
@@ -36,7 +38,7 @@ def matcher(db, catalog, tmp_path):
 
 def create(db, matcher, upload=None, answers=None, **kwargs):
     upload = upload or sm.Upload(pasted=SOC_RESUME)
-    return sm.create_match(db, upload, answers or sm.Answers(), matcher, now=NOW, **kwargs)
+    return sm.create_match(db, upload, answers or analysis.Answers(), matcher, now=NOW, **kwargs)
 
 
 # -- answers and facts ------------------------------------------------------------------------
@@ -44,7 +46,7 @@ def create(db, matcher, upload=None, answers=None, **kwargs):
 
 def test_answers_become_eligibility_facts():
     today = date(2026, 11, 22)
-    facts = sm.Answers(
+    facts = analysis.Answers(
         graduation=date(2025, 5, 1), disability_rating=30, federal="former", us_citizen=True
     ).facts(today)
     assert facts == {
@@ -55,17 +57,19 @@ def test_answers_become_eligibility_facts():
         "us_citizen": True,
     }
     # Finishing later means enrolled now, unless the person said otherwise.
-    assert sm.Answers(graduation=date(2027, 5, 1)).facts(today) == {"student": True}
-    assert sm.Answers(graduation=date(2027, 5, 1), student=False).facts(today) == {"student": False}
-    assert sm.Answers().facts(today) == {}
+    assert analysis.Answers(graduation=date(2027, 5, 1)).facts(today) == {"student": True}
+    assert analysis.Answers(graduation=date(2027, 5, 1), student=False).facts(today) == {
+        "student": False
+    }
+    assert analysis.Answers().facts(today) == {}
 
 
 def test_answers_survive_a_round_trip_through_json():
-    answers = sm.Answers(
+    answers = analysis.Answers(
         student=True, graduation=date(2027, 5, 1), locations=("Virginia", "Denver, CO")
     )
-    assert sm.Answers.from_dict(answers.to_dict()) == answers
-    assert sm.Answers.from_dict({"unknown_key": 1}) == sm.Answers()
+    assert analysis.Answers.from_dict(answers.to_dict()) == answers
+    assert analysis.Answers.from_dict({"unknown_key": 1}) == analysis.Answers()
 
 
 def test_answers_override_what_the_resume_says(matcher):
@@ -74,12 +78,12 @@ def test_answers_override_what_the_resume_says(matcher):
     from matching.signals import extract_signals
 
     signals = extract_signals(text, NOW.date(), mentions)
-    from_resume = sm.merged_facts(signals, sm.Answers(), text, NOW.date())
+    from_resume = analysis.merged_facts(signals, analysis.Answers(), text, NOW.date())
     assert from_resume["veteran"]["value"] is True
     assert from_resume["veteran"]["source"] == "resume"
     assert "veteran" in from_resume["veteran"]["quote"]["match"].lower()
 
-    answered = sm.merged_facts(signals, sm.Answers(veteran=False), text, NOW.date())
+    answered = analysis.merged_facts(signals, analysis.Answers(veteran=False), text, NOW.date())
     assert answered["veteran"] == {"value": False, "source": "answer", "quote": None}
 
 
@@ -119,7 +123,7 @@ ENDED = PathwaySpec(
 
 
 def test_pathways_are_grouped_with_reasons_and_what_to_tell_us():
-    groups = sm.evaluate_pathways(
+    groups = analysis.evaluate_pathways(
         [VRA, INTERNSHIP, ENDED], {"veteran": True, "disability_rating": 30}
     )
     assert [p["id"] for p in groups["eligible"]] == ["vra"]
@@ -131,20 +135,22 @@ def test_pathways_are_grouped_with_reasons_and_what_to_tell_us():
     assert unknown["ask"] == ["whether you are a student"]  # a question on the form
     assert unknown["check"] == ["whether you are in a registered apprenticeship"]  # not asked
 
-    groups = sm.evaluate_pathways([VRA], {"veteran": False})
+    groups = analysis.evaluate_pathways([VRA], {"veteran": False})
     assert groups["not_eligible"][0]["reasons"] == ["You are not a veteran."]
 
 
 def test_hiring_paths_open_only_with_known_facts():
-    assert sm.seeker_hiring_paths({}, sm.Answers()) == ["public"]
-    assert sm.seeker_hiring_paths({"us_citizen": False}, sm.Answers()) == []
-    paths = sm.seeker_hiring_paths(
-        {"veteran": True, "military_spouse": True, "years_since_graduation": 4}, sm.Answers()
+    assert analysis.seeker_hiring_paths({}, analysis.Answers()) == ["public"]
+    assert analysis.seeker_hiring_paths({"us_citizen": False}, analysis.Answers()) == []
+    paths = analysis.seeker_hiring_paths(
+        {"veteran": True, "military_spouse": True, "years_since_graduation": 4}, analysis.Answers()
     )
     assert paths == ["graduates", "mspouse", "public", "vet"]  # veterans have 6 years
-    assert "graduates" not in sm.seeker_hiring_paths({"years_since_graduation": 4}, sm.Answers())
-    assert "fed-competitive" in sm.seeker_hiring_paths(
-        {"federal_employee": False}, sm.Answers(federal="former")
+    assert "graduates" not in analysis.seeker_hiring_paths(
+        {"years_since_graduation": 4}, analysis.Answers()
+    )
+    assert "fed-competitive" in analysis.seeker_hiring_paths(
+        {"federal_employee": False}, analysis.Answers(federal="former")
     )
 
 
@@ -170,7 +176,7 @@ def test_results_rank_roles_and_quote_the_resume(db, matcher):
     assert results["confident"] is True
     top = results["roles"][0]
     assert top["id"] == "PD-WRL-001" and top["is_match"] and top["score"] >= 60
-    assert len(results["roles"]) == sm.TOP_ROLES
+    assert len(results["roles"]) == analysis.TOP_ROLES
     assert top["summary"].startswith("A good fit")
     splunk = next(s for s in top["matched"] if "Sentinel" in s["name"])
     assert splunk["quote"]["match"] in SOC_RESUME
@@ -218,7 +224,9 @@ def test_a_file_wins_over_pasted_text_and_the_page_says_so(db, matcher):
     upload = sm.Upload(data=docx_resume(), filename="cv.docx", pasted=SOC_RESUME)
     _, match = create(db, matcher, upload)
     assert match.source_kind == "docx" and "Splunk" not in match.text
-    assert sm.other_warnings(match) == ["You gave us a file and pasted text too: we read the file."]
+    assert views.other_warnings(match) == [
+        "You gave us a file and pasted text too: we read the file."
+    ]
 
 
 def test_a_long_resume_is_flagged_for_the_usajobs_page_limit(db, matcher):
@@ -226,7 +234,7 @@ def test_a_long_resume_is_flagged_for_the_usajobs_page_limit(db, matcher):
     _, match = create(db, matcher, upload)
     assert match.results["document"]["over_two_pages"] is True
     assert match.pages == 3
-    assert sm.other_warnings(match) == []  # shown as its own alert, not twice
+    assert views.other_warnings(match) == []  # shown as its own alert, not twice
 
 
 def test_an_unreadable_file_stores_nothing(db, matcher):
@@ -260,7 +268,7 @@ def test_changing_answers_rechecks_eligibility_on_the_stored_text(db, matcher):
     eligible = {p["id"] for p in match.results["pathways"]["eligible"]}
     assert "thirty-percent-disabled-veteran" not in eligible
     roles_before = match.results["roles"]
-    sm.update_answers(match, sm.Answers(veteran=True, disability_rating=30), matcher, now=NOW)
+    sm.update_answers(match, analysis.Answers(veteran=True, disability_rating=30), matcher, now=NOW)
     eligible = {p["name"] for p in match.results["pathways"]["eligible"]}
     assert any("30 Percent" in name for name in eligible)
     assert match.answers["disability_rating"] == 30
@@ -339,12 +347,12 @@ def test_jobs_are_ranked_by_fit_and_hidden_ones_are_explained(db, matcher, jobs)
     assert row.days_left == 20 and row.url.startswith("https://www.usajobs.gov/job/")
     assert any("eligible through: the public" in reason for reason in row.reasons)
 
-    _, veteran = create(db, matcher, answers=sm.Answers(veteran=True))
+    _, veteran = create(db, matcher, answers=analysis.Answers(veteran=True))
     assert jobs["vets_only"].id in [row.id for row in ranked(db, matcher, veteran).rows]
 
 
 def test_jobs_can_be_sorted_by_deadline_and_narrowed_by_clearance(db, matcher, jobs):
-    _, match = create(db, matcher, answers=sm.Answers(clearance="secret"))
+    _, match = create(db, matcher, answers=analysis.Answers(clearance="secret"))
     by_deadline = ranked(db, matcher, match, sort="deadline").rows
     dates = [row.close_date for row in by_deadline]
     assert dates == sorted(dates)
@@ -357,10 +365,10 @@ def test_jobs_can_be_sorted_by_deadline_and_narrowed_by_clearance(db, matcher, j
 def test_places_and_remote_preference_filter_jobs(db, matcher, jobs):
     remote = add_job(db, title="IT Cybersecurity Specialist (Remote SOC)", remote=True,
                      locations=["Anywhere in the U.S. (remote job)"])  # fmt: skip
-    _, match = create(db, matcher, answers=sm.Answers(locations=("Colorado",)))
+    _, match = create(db, matcher, answers=analysis.Answers(locations=("Colorado",)))
     ids = [row.id for row in ranked(db, matcher, match).rows]
     assert jobs["soc"].id not in ids and remote.id in ids
-    _, remote_only = create(db, matcher, answers=sm.Answers(remote_only=True))
+    _, remote_only = create(db, matcher, answers=analysis.Answers(remote_only=True))
     assert [row.id for row in ranked(db, matcher, remote_only).rows] == [remote.id]
 
 
@@ -388,9 +396,9 @@ def test_no_open_jobs_means_no_index_and_no_rows(db, matcher):
 def test_quotes_stay_on_the_line_and_mark_ellipses():
     text = "first line\nA very long line " + "word " * 40 + "Splunk here " + "tail " * 40 + "\nlast"
     start = text.index("Splunk")
-    q = sm.quote(text, start, start + len("Splunk"), radius=30)
+    q = analysis.quote(text, start, start + len("Splunk"), radius=30)
     assert q["match"] == "Splunk"
     assert q["before"].startswith("…") and q["after"].endswith("…")
     assert "\n" not in q["before"] + q["after"]
-    short = sm.quote("Splunk\nnext", 0, 6)
+    short = analysis.quote("Splunk\nnext", 0, 6)
     assert short == {"before": "", "match": "Splunk", "after": ""}

@@ -11,10 +11,10 @@ import pytest
 from werkzeug import Request, Response
 
 from scrapers import simpler
-from scrapers.codes import FUNDING_CATEGORIES
 from scrapers.errors import ConfigurationError, PayloadError, SourceError
 from scrapers.http import PoliteSession
 from scrapers.simpler import SimplerClient, category_code, parse_search
+from vocabulary.codes import FUNDING_CATEGORIES
 
 FIXTURES = Path(__file__).parent / "fixtures" / "simpler"
 
@@ -108,7 +108,7 @@ def test_every_funding_category_maps_back_to_its_code():
 
 
 def test_applicant_type_map_covers_the_code_list():
-    from scrapers.codes import APPLICANT_TYPES
+    from vocabulary.codes import APPLICANT_TYPES
 
     assert sorted(simpler.APPLICANT_TYPES.values()) == sorted(APPLICANT_TYPES)
 

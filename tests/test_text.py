@@ -3,7 +3,7 @@
 import pytest
 
 from scrapers.errors import PayloadError
-from scrapers.text import is_ascii_digits, parse_int, parse_money, source_id
+from scrapers.text import parse_int, parse_money, source_id
 
 
 @pytest.mark.parametrize(
@@ -42,12 +42,6 @@ def test_counts_are_whole_numbers():
     assert parse_int("12") == 12
     assert parse_int("2,500") == 2500
     assert parse_int(None) is None
-
-
-def test_only_ascii_digits_count_as_digits():
-    assert is_ascii_digits("2210") and is_ascii_digits("0")
-    # str.isdigit() says yes to each of these; int() refuses the first.
-    assert not any(is_ascii_digits(t) for t in ["\u00b2", "\u0661\u0662", "\uff11", "", "1.5"])
 
 
 @pytest.mark.parametrize(("value", "expected"), [(" 640112233 ", "640112233"), (42, "42")])

@@ -35,11 +35,17 @@ from app.services.accounts import (
 bp = Blueprint("account", __name__, url_prefix="/account")
 
 WRONG_CREDENTIALS = "The e-mail address or password is not correct."
+REGISTERED = "Your account is ready. Tell us about your organization to see matches."
 
 
 def _safe_next(target: str | None) -> str:
     """Only same-site paths: never redirect a signed-in user to another host."""
     return same_site_path(target) or url_for("public.home")
+
+
+def _start_page() -> str:
+    """Where a signed-in user who opens the registration page goes instead."""
+    return "funding.profile" if current_user.has_role(Role.PROGRAM_OFFICE) else "public.home"
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -63,8 +69,7 @@ def login():
 def register():
     """A program office account; signed in straight away, then asked for its profile."""
     if current_user.is_authenticated:
-        office = current_user.has_role(Role.PROGRAM_OFFICE)
-        return redirect(url_for("funding.profile" if office else "public.home"))
+        return redirect(url_for(_start_page()))
     form = RegisterForm()
     if form.validate_on_submit():
         try:
@@ -74,9 +79,7 @@ def register():
         else:
             db_session().commit()
             login_user(user)
-            flash(
-                "Your account is ready. Tell us about your organization to see matches.", "success"
-            )
+            flash(REGISTERED, "success")
             return redirect(url_for("funding.profile"))
     return render_template("account/register.html", form=form), 400 if form.errors else 200
 

@@ -1,7 +1,11 @@
-"""Export the loaded catalog as plain data (`pathfinder catalog export --json`)."""
+"""Export the loaded catalog as plain data (`pathfinder catalog export --json`).
+
+Also the catalog queries the matcher reads its catalog through, so the two never drift.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, select
@@ -20,8 +24,12 @@ from app.models import (
 )
 
 
-def export_catalog(session: Session) -> dict[str, Any]:
-    roles = session.scalars(
+def work_roles(session: Session) -> Sequence[WorkRole]:
+    """Every work role in id order, with its codes, statements, skills and category loaded.
+
+    Shared with the matcher (`app.services.matcher.catalog_spec`), so both read one shape.
+    """
+    return session.scalars(
         select(WorkRole)
         .options(
             selectinload(WorkRole.opm_codes),
@@ -31,11 +39,21 @@ def export_catalog(session: Session) -> dict[str, Any]:
         )
         .order_by(WorkRole.id)
     ).all()
-    pathways = session.scalars(
+
+
+def hiring_pathways(session: Session) -> Sequence[HiringPathway]:
+    """Every hiring pathway in id order, with its work roles loaded."""
+    return session.scalars(
         select(HiringPathway)
         .options(selectinload(HiringPathway.work_roles))
         .order_by(HiringPathway.id)
     ).all()
+
+
+def export_catalog(session: Session) -> dict[str, Any]:
+    """The loaded catalog as plain data: roles, pathways, funding programs and counts."""
+    roles = work_roles(session)
+    pathways = hiring_pathways(session)
     programs = session.scalars(select(FundingProgram).order_by(FundingProgram.aln)).all()
 
     def count(model: Any) -> int:

@@ -12,6 +12,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -98,59 +99,10 @@ def parse_workbook(path: Path) -> ParsedWorkbook:
         tks_sheet = f"{version_tag} TKS Statements"
         if tks_sheet not in workbook.sheetnames:
             raise NiceImportError(f"{path.name} has no '{tks_sheet}' sheet")
-
-        rows = list(workbook[role_sheet].iter_rows(values_only=True))
-        header = [_cell(c) for c in rows[0]] if rows else []
-        expected = ["Work Role", "Work Role Description", "Work Role ID", "OPM Code (Fed Use)"]
-        if header[:4] != expected:
-            raise NiceImportError(
-                f"{path.name}: sheet '{role_sheet}' must start with the columns "
-                f"{', '.join(expected)} (found {', '.join(header[:4]) or 'nothing'})"
-            )
-        categories: dict[str, str] = {}
-        roles: list[ParsedRole] = []
-        current_category: str | None = None
-        for number, row in enumerate(rows[1:], start=2):
-            name, description, role_id, opm = (_cell(c) for c in (list(row) + [None] * 4)[:4])
-            if name and not role_id:
-                match = CATEGORY_ROW.match(name)
-                if match:
-                    current_category = match.group("id")
-                    categories[current_category] = (
-                        match.group("name").title().replace(" And ", " and ")
-                    )
-                continue
-            if not role_id:
-                continue
-            if not ROLE_ID.match(role_id):
-                raise NiceImportError(
-                    f"{path.name}: sheet '{role_sheet}' row {number}: {role_id!r} is not a work "
-                    "role ID like PD-WRL-001"
-                )
-            if current_category is None:
-                raise NiceImportError(
-                    f"{path.name}: sheet '{role_sheet}' row {number}: role before any category row"
-                )
-            codes = [c for c in re.split(r"[/,;\s]+", opm) if re.fullmatch(r"\d{3}", c)]
-            roles.append(ParsedRole(role_id, name, current_category, description, codes))
-        if not roles:
-            raise NiceImportError(f"{path.name}: sheet '{role_sheet}' lists no work roles")
-
-        statements: dict[str, str] = {}
-        tks_rows = list(workbook[tks_sheet].iter_rows(values_only=True))
-        if not tks_rows or _cell(tks_rows[0][0]) != "TKS ID":
-            raise NiceImportError(f"{path.name}: sheet '{tks_sheet}' must start with 'TKS ID'")
-        for number, row in enumerate(tks_rows[1:], start=2):
-            ident, text = _cell(row[0]), _cell(row[1] if len(row) > 1 else None)
-            if not ident:
-                continue
-            if not STATEMENT_ID.match(ident) or not text:
-                raise NiceImportError(
-                    f"{path.name}: sheet '{tks_sheet}' row {number}: expected a statement ID "
-                    f"(T/K/S + 4 digits) and its text, found {ident!r}"
-                )
-            statements[ident] = text
-
+        where = f"{path.name}: sheet '{role_sheet}'"
+        categories, roles = _roles(list(workbook[role_sheet].iter_rows(values_only=True)), where)
+        where = f"{path.name}: sheet '{tks_sheet}'"
+        statements = _statements(list(workbook[tks_sheet].iter_rows(values_only=True)), where)
         for role in roles:
             if role.id not in workbook.sheetnames:
                 raise NiceImportError(f"{path.name}: no sheet for work role {role.id}")
@@ -166,6 +118,59 @@ def parse_workbook(path: Path) -> ParsedWorkbook:
         return ParsedWorkbook(f"NICE {version_tag}", categories, roles, statements)
     finally:
         workbook.close()
+
+
+def _roles(rows: list[tuple[Any, ...]], where: str) -> tuple[dict[str, str], list[ParsedRole]]:
+    """The categories and work roles of the roles sheet (`where` names it in errors)."""
+    header = [_cell(c) for c in rows[0]] if rows else []
+    expected = ["Work Role", "Work Role Description", "Work Role ID", "OPM Code (Fed Use)"]
+    if header[:4] != expected:
+        raise NiceImportError(
+            f"{where} must start with the columns "
+            f"{', '.join(expected)} (found {', '.join(header[:4]) or 'nothing'})"
+        )
+    categories: dict[str, str] = {}
+    roles: list[ParsedRole] = []
+    current_category: str | None = None
+    for number, row in enumerate(rows[1:], start=2):
+        name, description, role_id, opm = (_cell(c) for c in (list(row) + [None] * 4)[:4])
+        if name and not role_id:
+            match = CATEGORY_ROW.match(name)
+            if match:
+                current_category = match.group("id")
+                categories[current_category] = match.group("name").title().replace(" And ", " and ")
+            continue
+        if not role_id:
+            continue
+        if not ROLE_ID.match(role_id):
+            raise NiceImportError(
+                f"{where} row {number}: {role_id!r} is not a work role ID like PD-WRL-001"
+            )
+        if current_category is None:
+            raise NiceImportError(f"{where} row {number}: role before any category row")
+        codes = [c for c in re.split(r"[/,;\s]+", opm) if re.fullmatch(r"\d{3}", c)]
+        roles.append(ParsedRole(role_id, name, current_category, description, codes))
+    if not roles:
+        raise NiceImportError(f"{where} lists no work roles")
+    return categories, roles
+
+
+def _statements(rows: list[tuple[Any, ...]], where: str) -> dict[str, str]:
+    """TKS statement texts by ID, from the statements sheet."""
+    if not rows or _cell(rows[0][0]) != "TKS ID":
+        raise NiceImportError(f"{where} must start with 'TKS ID'")
+    statements: dict[str, str] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        ident, text = _cell(row[0]), _cell(row[1] if len(row) > 1 else None)
+        if not ident:
+            continue
+        if not STATEMENT_ID.match(ident) or not text:
+            raise NiceImportError(
+                f"{where} row {number}: expected a statement ID "
+                f"(T/K/S + 4 digits) and its text, found {ident!r}"
+            )
+        statements[ident] = text
+    return statements
 
 
 def import_workbook(session: Session, path: Path, actor: str = "cli") -> ImportReport:

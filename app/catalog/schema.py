@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from matching.eligibility import RuleError, validate_rule
-from scrapers.codes import APPLICANT_TYPES, FUNDING_CATEGORIES
+from vocabulary.codes import APPLICANT_TYPES, FUNDING_CATEGORIES
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ROLE_ID = r"^[A-Z]{2}-WRL-\d{3}$"
@@ -272,65 +272,21 @@ def load_catalog(data_dir: Path) -> Catalog:
             return str(path)
 
     roles_path = data_dir / "work_roles.yaml"
-    roles_doc = read_yaml(roles_path, rel(roles_path))
-    if not isinstance(roles_doc, dict) or not {"version", "categories", "work_roles"} <= set(
-        roles_doc
-    ):
-        raise CatalogError(rel(roles_path), "expected keys version, categories and work_roles")
-    categories = parse_entries(CategoryIn, roles_doc["categories"], rel(roles_path), "id")
-    work_roles = parse_entries(WorkRoleIn, roles_doc["work_roles"], rel(roles_path), "id")
-    category_ids = {c.id for c in categories}
+    version, categories, work_roles = _load_roles(roles_path, rel(roles_path))
     role_ids = {r.id for r in work_roles}
-    for index, role in enumerate(work_roles):
-        if role.category not in category_ids:
-            raise CatalogError(
-                rel(roles_path), f"unknown category {role.category!r}",
-                _entry_label(index, {"id": role.id}, "id"), "category",
-            )  # fmt: skip
-
-    skills: list[SkillIn] = []
-    alias_owner: dict[str, tuple[str, str]] = {}
-    skill_files = sorted((data_dir / "skills").glob("*.yaml"))
-    if not skill_files:
-        raise CatalogError(rel(data_dir / "skills"), "no skill files (*.yaml) found")
-    for path in skill_files:
-        label = rel(path)
-        file_skills = parse_entries(SkillIn, read_yaml(path, label), label, "id")
-        for index, skill in enumerate(file_skills):
-            entry = _entry_label(index, {"id": skill.id}, "id")
-            for role_id in skill.roles:
-                if role_id not in role_ids:
-                    raise CatalogError(label, f"unknown work role {role_id!r}", entry, "roles")
-            names = [skill.name, *skill.aliases, *skill.misspellings]
-            for alias in [*names, *skill.case_sensitive_aliases]:
-                key = alias if alias in skill.case_sensitive_aliases else alias.casefold()
-                owner = alias_owner.get(key)
-                if owner and owner[0] != skill.id:
-                    raise CatalogError(
-                        label,
-                        f"alias {alias!r} already names skill {owner[0]!r} in {owner[1]}",
-                        entry, "aliases",
-                    )  # fmt: skip
-                alias_owner[key] = (skill.id, label)
-        skills.extend(file_skills)
-    _unique(skills, lambda s: s.id, rel(data_dir / "skills"), "id")
-
-    def role_refs(label: str, entry: str, field: str, ids: Iterable[str]) -> None:
-        for role_id in ids:
-            if role_id not in role_ids:
-                raise CatalogError(label, f"unknown work role {role_id!r}", entry, field)
+    skills = _load_skills(data_dir / "skills", rel, role_ids)
 
     path = data_dir / "certifications.yaml"
     certifications = parse_entries(CertificationIn, read_yaml(path, rel(path)), rel(path), "id")
     for index, cert in enumerate(certifications):
         entry = _entry_label(index, {"id": cert.id}, "id")
-        role_refs(rel(path), entry, "work_roles", (r.role for r in cert.work_roles))
+        _role_refs(role_ids, rel(path), entry, "work_roles", (r.role for r in cert.work_roles))
 
     path = data_dir / "pathways.yaml"
     pathways = parse_entries(PathwayIn, read_yaml(path, rel(path)), rel(path), "id")
     for index, pathway in enumerate(pathways):
         entry = _entry_label(index, {"id": pathway.id}, "id")
-        role_refs(rel(path), entry, "work_roles", pathway.work_roles)
+        _role_refs(role_ids, rel(path), entry, "work_roles", pathway.work_roles)
         if (
             pathway.grade_low is not None
             and pathway.grade_high is not None
@@ -343,10 +299,6 @@ def load_catalog(data_dir: Path) -> Catalog:
 
     path = data_dir / "job_series.yaml"
     series = parse_entries(JobSeriesIn, read_yaml(path, rel(path)), rel(path), "series")
-
-    version = str(roles_doc["version"]).strip()
-    if not version:
-        raise CatalogError(rel(roles_path), "version must not be empty", field="version")
     return Catalog(
         version=version,
         categories=categories,
@@ -357,6 +309,68 @@ def load_catalog(data_dir: Path) -> Catalog:
         funding_programs=programs,
         job_series=series,
     )
+
+
+def _load_roles(path: Path, label: str) -> tuple[str, list[CategoryIn], list[WorkRoleIn]]:
+    """work_roles.yaml: its version, categories and work roles, each role in a category."""
+    doc = read_yaml(path, label)
+    if not isinstance(doc, dict) or not {"version", "categories", "work_roles"} <= set(doc):
+        raise CatalogError(label, "expected keys version, categories and work_roles")
+    categories = parse_entries(CategoryIn, doc["categories"], label, "id")
+    work_roles = parse_entries(WorkRoleIn, doc["work_roles"], label, "id")
+    category_ids = {c.id for c in categories}
+    for index, role in enumerate(work_roles):
+        if role.category not in category_ids:
+            raise CatalogError(
+                label, f"unknown category {role.category!r}",
+                _entry_label(index, {"id": role.id}, "id"), "category",
+            )  # fmt: skip
+    version = str(doc["version"]).strip()
+    if not version:
+        raise CatalogError(label, "version must not be empty", field="version")
+    return version, categories, work_roles
+
+
+def _load_skills(folder: Path, rel: Callable[[Path], str], role_ids: set[str]) -> list[SkillIn]:
+    """Every skills/*.yaml file: roles known, every alias naming one skill only."""
+    skill_files = sorted(folder.glob("*.yaml"))
+    if not skill_files:
+        raise CatalogError(rel(folder), "no skill files (*.yaml) found")
+    skills: list[SkillIn] = []
+    alias_owner: dict[str, tuple[str, str]] = {}
+    for path in skill_files:
+        label = rel(path)
+        file_skills = parse_entries(SkillIn, read_yaml(path, label), label, "id")
+        for index, skill in enumerate(file_skills):
+            entry = _entry_label(index, {"id": skill.id}, "id")
+            _role_refs(role_ids, label, entry, "roles", skill.roles)
+            _claim_aliases(skill, label, entry, alias_owner)
+        skills.extend(file_skills)
+    _unique(skills, lambda s: s.id, rel(folder), "id")
+    return skills
+
+
+def _claim_aliases(
+    skill: SkillIn, label: str, entry: str, alias_owner: dict[str, tuple[str, str]]
+) -> None:
+    """Record the skill's names in `alias_owner`; an alias another skill owns is an error."""
+    names = [skill.name, *skill.aliases, *skill.misspellings]
+    for alias in [*names, *skill.case_sensitive_aliases]:
+        key = alias if alias in skill.case_sensitive_aliases else alias.casefold()
+        owner = alias_owner.get(key)
+        if owner and owner[0] != skill.id:
+            raise CatalogError(
+                label,
+                f"alias {alias!r} already names skill {owner[0]!r} in {owner[1]}",
+                entry, "aliases",
+            )  # fmt: skip
+        alias_owner[key] = (skill.id, label)
+
+
+def _role_refs(role_ids: set[str], label: str, entry: str, field: str, ids: Iterable[str]) -> None:
+    for role_id in ids:
+        if role_id not in role_ids:
+            raise CatalogError(label, f"unknown work role {role_id!r}", entry, field)
 
 
 def slugify_acronym(acronym: str) -> str:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import parse_qs
 
 from wtforms import (
     BooleanField,
@@ -26,6 +27,7 @@ from app.services.funding.search import (
     ORGANIZATION_TYPES,
     SORTS,
     STATUS_LABELS,
+    SearchQuery,
 )
 
 try:  # WTForms 3.3 prefers SelectChoice to (value, label) tuples
@@ -131,6 +133,15 @@ class SearchForm(Form):
         ):
             raise ValidationError("The largest award must be at least the smallest.")
 
+    def search_query(self, params: Mapping[str, Any]) -> SearchQuery:
+        """The query in `params`; values this (validated) form rejected are left out."""
+        query = SearchQuery.from_params(params)
+        if not self.errors:
+            return query
+        # Malformed amounts are ignored, and explained next to the field.
+        kept = {k: v for k, v in query.to_params().items() if k not in self.errors}
+        return SearchQuery.from_params(kept)
+
 
 class ActionForm(Form):
     """A button that changes something (save, not interested, delete, revoke): CSRF only."""
@@ -150,6 +161,12 @@ class SaveSearchForm(Form):
         validators=[DataRequired("Choose how often.")],
     )
 
+    def search_query(self) -> SearchQuery:
+        return SearchQuery.from_params(parse_qs(self.query.data or ""))
+
+    def settings(self) -> dict[str, str]:
+        return {"name": self.name.data or "", "frequency": self.frequency.data or "daily"}
+
 
 class SearchSettingsForm(Form):
     name = StringField(
@@ -162,6 +179,13 @@ class SearchSettingsForm(Form):
         choices=options(FREQUENCIES.items()),
         validators=[DataRequired("Choose how often.")],
     )
+
+    def settings(self) -> dict[str, Any]:
+        return {
+            "alerts_enabled": bool(self.alerts_enabled.data),
+            "frequency": self.frequency.data or "daily",
+            "name": self.name.data,
+        }
 
 
 class OpportunityAlertsForm(Form):

@@ -3,14 +3,14 @@
 Public: the search (/funding/), opportunity pages with a one-off calendar file, the funding
 programs, and the personal calendar feed behind its secret URL (/feeds/<token>.ics).
 Program office accounts: profile, ranked matches, saved searches and opportunities, alerts
-and the feed's settings. Routes stay thin: the work is in app/services.
+and the feed's settings. Routes stay thin: the work is in app/services (one call per page in
+app/services/funding/pages.py), what the pages show in app/funding/views.py.
 """
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from urllib.parse import parse_qs, urlencode
 
 from flask import (
     Blueprint,
@@ -26,9 +26,11 @@ from flask import (
 )
 from flask.blueprints import BlueprintSetupState
 from flask_login import current_user
+from werkzeug.wrappers import Response as Redirect
 
 from app.auth import role_required
 from app.extensions import db_session
+from app.funding import views
 from app.funding.forms import (
     ActionForm,
     OpportunityAlertsForm,
@@ -41,8 +43,8 @@ from app.models import Role, utcnow
 from app.redirects import same_site_path
 from app.request_guard import query_id
 from app.services import catalog_queries
-from app.services.funding import feed, saved
-from app.services.funding import links as funding_links
+from app.services.fitted_cache import cache_dir
+from app.services.funding import feed, pages, saved
 from app.services.funding import matches as funding_matches
 from app.services.funding import search as fs
 
@@ -55,7 +57,7 @@ def _today() -> date:
 
 
 def _cache_dir() -> Path:
-    return Path(str(current_app.config["MODEL_CACHE_DIR"]))
+    return cache_dir()
 
 
 def _base_url() -> str:
@@ -64,6 +66,11 @@ def _base_url() -> str:
 
 def _is_office() -> bool:
     return bool(current_user.is_authenticated and current_user.has_role(OFFICE))
+
+
+def _office_id() -> int | None:
+    """The signed-in program office's user id; None for everyone else."""
+    return int(current_user.id) if _is_office() else None
 
 
 def _back(default: str) -> str:
@@ -77,19 +84,10 @@ def _require_valid_action() -> None:
         abort(400)
 
 
-@bp.app_template_filter("eligibility_labels")
-def _eligibility_labels(codes: list[str]) -> list[str]:
-    return fs.eligibility_labels(codes)
-
-
-@bp.app_template_filter("source_label")
-def _source_label(source: str) -> str:
-    return fs.source_label(source)
-
-
-@bp.app_template_filter("instrument_label")
-def _instrument_label(code: str) -> str:
-    return fs.FUNDING_INSTRUMENTS.get(code, code)
+def _flash_to(message: str, category: str, target: str) -> Redirect:
+    """Flash `message`, then redirect to `target`."""
+    flash(message, category)
+    return redirect(target)
 
 
 # -- public: search, opportunities, programs ------------------------------------------------
@@ -97,88 +95,32 @@ def _instrument_label(code: str) -> str:
 
 @bp.get("/")
 def search():
-    session = db_session()
     today = _today()
     form = SearchForm(request.args)
     form.validate()
-    options = fs.filter_options(session, today)
-    form.set_options(options.agencies, options.listings, options.categories)
-
-    saved_search = None
-    exclude: set[int] = set()
-    saved_id = query_id("saved")
-    if saved_id and _is_office():
-        saved_search = saved.get_search(session, current_user.id, saved_id)
-    if saved_search is not None:
-        query = saved.search_query(saved_search)
-        exclude = saved.excluded_ids(saved_search)
-        form = SearchForm(data=_form_data(query))
-        form.set_options(options.agencies, options.listings, options.categories)
-    else:
-        query = fs.SearchQuery.from_params(request.args)
-        if form.errors:  # malformed amounts are ignored, and explained next to the field
-            query = fs.SearchQuery.from_params(
-                {k: v for k, v in query.to_params().items() if k not in form.errors}
-            )
-    results = fs.search(
-        session, query, today, page=request.args.get("page", 1, type=int), exclude_ids=exclude
+    found = pages.search_page(
+        db_session(),
+        form.search_query(request.args),
+        today,
+        user_id=_office_id(),
+        saved_id=query_id("saved"),
+        page=request.args.get("page", 1, type=int),
     )
-    params = query.to_params()
-    save_form = SaveSearchForm(query=urlencode(params, doseq=True), name=query.describe())
-    return render_template(
-        "funding/search.html",
-        form=form,
-        query=query,
-        results=results,
-        today=today,
-        saved_search=saved_search,
-        save_form=save_form,
-        saved_ids=saved.saved_opportunity_ids(session, current_user.id) if _is_office() else set(),
-        page_url=lambda page: url_for(
-            "funding.search",
-            **({"saved": saved_search.id} if saved_search else params),
-            page=page,
-        ),
-        is_office=_is_office(),
-    )
-
-
-def _form_data(query: fs.SearchQuery) -> dict[str, object]:
-    data = query.to_params()
-    if query.closing_within:
-        data["closing_within"] = str(query.closing_within)
-    return data
+    return render_template("funding/search.html", **views.search_view(found, form, today).context())
 
 
 @bp.get("/opportunities/<int:opportunity_id>")
 def opportunity(opportunity_id: int):
-    session = db_session()
-    row = fs.canonical(session, opportunity_id)
-    if row is None:
-        abort(404)
-    if row.id != opportunity_id:
-        return redirect(url_for("funding.opportunity", opportunity_id=row.id), 301)
     today = _today()
-    saved_row = (
-        saved.get_saved_opportunity(session, current_user.id, row.id) if _is_office() else None
+    found = pages.opportunity_page(
+        db_session(), opportunity_id, today, _cache_dir(), user_id=_office_id()
     )
-    try:
-        roles = funding_links.roles_for_opportunity(session, row, _cache_dir(), today)
-    except LookupError:  # no catalog loaded
-        roles = []
-    return render_template(
-        "funding/opportunity.html",
-        o=row,
-        today=today,
-        duplicates=fs.duplicates_of(session, [row.id]).get(row.id, []),
-        programs=fs.programs_for(session, row.assistance_listings or []),
-        roles=roles,
-        saved_row=saved_row,
-        alerts_form=OpportunityAlertsForm(
-            prefix=f"o{row.id}", alerts_enabled=saved_row.alerts_enabled if saved_row else True
-        ),
-        is_office=_is_office(),
-    )
+    if found is None:
+        abort(404)
+    if found.moved:
+        return redirect(url_for("funding.opportunity", opportunity_id=found.opportunity.id), 301)
+    view = views.opportunity_view(found, today)
+    return render_template("funding/opportunity.html", **view.context())
 
 
 @bp.get("/opportunities/<int:opportunity_id>.ics")
@@ -242,27 +184,15 @@ def profile():
 @bp.get("/matches")
 @role_required(OFFICE)
 def matches():
-    session = db_session()
-    profile_row = funding_matches.get_profile(session, current_user.id)
-    if profile_row is None:
-        flash("Tell us about your organization first: matches are based on your profile.", "info")
-        return redirect(url_for("funding.profile"))
     today = _today()
-    view = funding_matches.matches_for(session, profile_row, today)
-    try:
-        roles = funding_links.roles_for_opportunities(
-            session, view.opportunities.values(), _cache_dir(), today
+    found = pages.matches_page(db_session(), current_user.id, today, _cache_dir())
+    if found is None:
+        return _flash_to(
+            "Tell us about your organization first: matches are based on your profile.",
+            "info",
+            url_for("funding.profile"),
         )
-    except LookupError:
-        roles = {}
-    return render_template(
-        "funding/matches.html",
-        view=view,
-        profile=profile_row,
-        roles=roles,
-        today=today,
-        saved_ids=saved.saved_opportunity_ids(session, current_user.id),
-    )
+    return render_template("funding/matches.html", **views.matches_view(found, today).context())
 
 
 # -- program office: saved searches ---------------------------------------------------------
@@ -271,58 +201,24 @@ def matches():
 @bp.get("/searches")
 @role_required(OFFICE)
 def searches():
-    session = db_session()
-    items = saved.user_searches(session, current_user.id)
-    return render_template(
-        "funding/searches.html",
-        items=[
-            (
-                s,
-                SearchSettingsForm(
-                    prefix=f"s{s.id}",
-                    name=s.name,
-                    alerts_enabled=s.alerts_enabled,
-                    frequency=s.frequency,
-                ),
-                saved.hidden_opportunities(session, s),
-            )
-            for s in items
-        ],
-        search_url=lambda s: url_for("funding.search", saved=s.id),
-    )
+    found = pages.saved_searches(db_session(), current_user.id)
+    return render_template("funding/searches.html", **views.searches_view(found).context())
 
 
 @bp.post("/searches")
 @role_required(OFFICE)
 def save_search():
-    session = db_session()
     form = SaveSearchForm()
     if not form.validate_on_submit():
-        flash("The search could not be saved: " + _first_error(form), "info")
-        return redirect(url_for("funding.search"))
-    query = fs.SearchQuery.from_params(parse_qs(form.query.data or ""))
+        message = "The search could not be saved: " + views.first_error(form)
+        return _flash_to(message, "info", url_for("funding.search"))
+    query = form.search_query()
     try:
-        search_row = saved.save_search(
-            session,
-            current_user.id,
-            query,
-            _today(),
-            name=form.name.data or "",
-            frequency=form.frequency.data or "daily",
-        )
+        row = saved.save_search(db_session(), current_user.id, query, _today(), **form.settings())
     except saved.SavedError as exc:
-        flash(str(exc), "info")
-        return redirect(url_for("funding.search", **query.to_params()))
-    session.commit()
-    flash(f"Saved “{search_row.name}”. We will e-mail you when something new appears.", "success")
-    return redirect(url_for("funding.searches"))
-
-
-def _first_error(form: object) -> str:
-    for errors in getattr(form, "errors", {}).values():
-        if errors:
-            return str(errors[0])
-    return "please try again."
+        return _flash_to(str(exc), "info", url_for("funding.search", **query.to_params()))
+    db_session().commit()
+    return _flash_to(views.search_saved_message(row), "success", url_for("funding.searches"))
 
 
 def _owned_search(search_id: int):
@@ -335,27 +231,15 @@ def _owned_search(search_id: int):
 @bp.post("/searches/<int:search_id>/settings")
 @role_required(OFFICE)
 def search_settings(search_id: int):
-    session = db_session()
     search_row = _owned_search(search_id)
     form = SearchSettingsForm(prefix=f"s{search_id}")
     if not form.validate_on_submit():
-        flash("Those settings were not saved: " + _first_error(form), "info")
-        return redirect(url_for("funding.searches"))
-    turning_on = form.alerts_enabled.data and not search_row.alerts_enabled
-    saved.update_search(
-        search_row,
-        alerts_enabled=bool(form.alerts_enabled.data),
-        frequency=form.frequency.data or "daily",
-        name=form.name.data,
-    )
-    if turning_on:  # alerts start from what the search finds now, not from long ago
-        search_row.snapshot = saved.snapshot_for(
-            session, saved.search_query(search_row), _today(), saved.excluded_ids(search_row)
-        )
-    session.commit()
-    state = f"{search_row.frequency} alerts on" if search_row.alerts_enabled else "alerts off"
-    flash(f"Saved the settings of “{search_row.name}” ({state}).", "success")
-    return redirect(url_for("funding.searches"))
+        message = "Those settings were not saved: " + views.first_error(form)
+        return _flash_to(message, "info", url_for("funding.searches"))
+    saved.change_settings(db_session(), search_row, _today(), **form.settings())
+    db_session().commit()
+    message = views.settings_saved_message(search_row)
+    return _flash_to(message, "success", url_for("funding.searches"))
 
 
 @bp.post("/searches/<int:search_id>/delete")
@@ -405,21 +289,8 @@ def unhide_opportunity(search_id: int, opportunity_id: int):
 @bp.get("/saved")
 @role_required(OFFICE)
 def saved_list():
-    session = db_session()
-    items = saved.saved_opportunities(session, current_user.id)
-    return render_template(
-        "funding/saved.html",
-        items=[
-            (
-                item,
-                OpportunityAlertsForm(
-                    prefix=f"o{item.opportunity.id}", alerts_enabled=item.saved.alerts_enabled
-                ),
-            )
-            for item in items
-        ],
-        today=_today(),
-    )
+    found = saved.saved_opportunities(db_session(), current_user.id)
+    return render_template("funding/saved.html", **views.saved_list_view(found, _today()).context())
 
 
 @bp.post("/opportunities/<int:opportunity_id>/save")
@@ -460,10 +331,9 @@ def opportunity_alerts(opportunity_id: int):
     if found is None:
         abort(404)
     session.commit()
-    flash(
-        "Deadline reminders on." if found.alerts_enabled else "Deadline reminders off.", "success"
+    return _flash_to(
+        views.reminders_message(found), "success", _back(url_for("funding.saved_list"))
     )
-    return redirect(_back(url_for("funding.saved_list")))
 
 
 # -- program office: the calendar feed ------------------------------------------------------
@@ -472,11 +342,8 @@ def opportunity_alerts(opportunity_id: int):
 @bp.get("/feed")
 @role_required(OFFICE)
 def feed_settings():
-    token = current_user.feed_token
     return render_template(
-        "funding/feed.html",
-        feed_url=url_for("feed_ics", token=token, _external=True) if token else None,
-        download_url=url_for("feed_ics", token=token) if token else None,
+        "funding/feed.html", **views.feed_view(current_user.feed_token).context()
     )
 
 
@@ -487,13 +354,8 @@ def create_feed():
     replacing = bool(current_user.feed_token)
     feed.new_feed_token(current_user)
     db_session().commit()
-    flash(
-        "New calendar address created; the old one no longer works."
-        if replacing
-        else "Your calendar address is ready. Add it to your calendar program.",
-        "success",
-    )
-    return redirect(url_for("funding.feed_settings"))
+    message = views.feed_created_message(replacing)
+    return _flash_to(message, "success", url_for("funding.feed_settings"))
 
 
 @bp.post("/feed/revoke")

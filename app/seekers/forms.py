@@ -1,7 +1,7 @@
 """The job seeker's upload form: a resume (file or pasted text) and optional eligibility answers.
 
 Every message is written for the person filling the form in. The answers become an
-:class:`app.services.seekers.matches.Answers`, which is what the matching service works with.
+:class:`matching.analysis.Answers`, which is what the matching service works with.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, TextArea
 from wtforms.validators import Length, Optional, ValidationError
 
 from app.forms import Form
-from app.services.seekers.matches import Answers
-from scrapers.text import is_ascii_digits
+from app.services.seekers.matches import Upload
+from matching.analysis import Answers
+from vocabulary.text import is_ascii_digits
 
 try:  # WTForms 3.3+: choices as objects (tuples are deprecated there)
     from wtforms.fields.choices import SelectChoice
@@ -268,6 +269,23 @@ class MatchForm(QuestionsForm):
     def has_file(self) -> bool:
         data = self.resume.data
         return bool(data is not None and getattr(data, "filename", None))
+
+    def upload(self) -> Upload:
+        """What was sent: the file (read now) with any pasted text, or the text alone."""
+        if not self.has_file():
+            return Upload(pasted=self.resume_text.data)
+        storage = self.resume.data
+        return Upload(
+            data=storage.read(),
+            filename=storage.filename,
+            content_type=storage.mimetype,
+            pasted=self.resume_text.data,
+        )
+
+    def not_read(self, upload: Upload, message: str) -> None:
+        """Show why the upload could not be read, on the field it came from."""
+        field = self.resume if upload.data is not None else self.resume_text
+        field.errors = [message]
 
 
 class DeleteForm(Form):

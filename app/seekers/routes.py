@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -18,18 +17,22 @@ from flask import (
     send_file,
     url_for,
 )
+from sqlalchemy.orm import Session
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.errors import render_error
 from app.extensions import db_session
-from app.models import JobStatus, MatchRequest
+from app.models import MatchRequest
+from app.seekers import views
 from app.seekers.forms import DeleteForm, MatchForm, QuestionsForm, human_size
 from app.services import catalog_queries
+from app.services.fitted_cache import cache_dir
 from app.services.funding import links as funding_links
 from app.services.matcher import role_matcher
 from app.services.seekers import jobs as job_browse
 from app.services.seekers import matches as seeker_match
 from app.services.seekers.job_index import job_index
+from matching.analysis import Answers
 from matching.documents import DocumentError, DocumentLimits
 from matching.roles import RoleMatcher
 
@@ -60,7 +63,7 @@ def role(role_id: str):
     if detail is None:
         abort(404)
     funding = funding_links.funding_for_role(
-        session, detail.role.id, Path(current_app.config["MODEL_CACHE_DIR"]), date.today(), limit=6
+        session, detail.role.id, cache_dir(), date.today(), limit=6
     )
     return render_template("seekers/role.html", d=detail, funding=funding)
 
@@ -89,7 +92,7 @@ def _file_limit() -> int:
 
 def _matcher() -> RoleMatcher:
     try:
-        return role_matcher(db_session(), Path(current_app.config["MODEL_CACHE_DIR"]))
+        return role_matcher(db_session())
     except LookupError:
         abort(503)
 
@@ -131,35 +134,32 @@ def _match_page(form: MatchForm, status: int = 200):
     return html, status
 
 
+def _store_match(session: Session, form: MatchForm, upload: seeker_match.Upload) -> str:
+    """Create the match for a valid form; returns its link token."""
+    token, _ = seeker_match.create_match(
+        session,
+        upload,
+        form.answers(),
+        _matcher(),
+        keep_file=bool(form.keep_file.data),
+        retention_hours=int(current_app.config["MATCH_RETENTION_HOURS"]),
+        limits=DocumentLimits(max_bytes=_file_limit()),
+    )
+    return token
+
+
 @bp.route("/match", methods=["GET", "POST"])
 def match():
     form = MatchForm(max_file_bytes=_file_limit())
     if not form.validate_on_submit():
         return _match_page(form, 400 if form.is_submitted() else 200)
-    upload = seeker_match.Upload(pasted=form.resume_text.data)
-    if form.has_file():
-        storage = form.resume.data
-        upload = seeker_match.Upload(
-            data=storage.read(),
-            filename=storage.filename,
-            content_type=storage.mimetype,
-            pasted=form.resume_text.data,
-        )
+    upload = form.upload()
     session = db_session()
     try:
-        token, _ = seeker_match.create_match(
-            session,
-            upload,
-            form.answers(),
-            _matcher(),
-            keep_file=bool(form.keep_file.data),
-            retention_hours=int(current_app.config["MATCH_RETENTION_HOURS"]),
-            limits=DocumentLimits(max_bytes=_file_limit()),
-        )
+        token = _store_match(session, form, upload)
     except DocumentError as exc:
         session.rollback()
-        field = form.resume if upload.data is not None else form.resume_text
-        field.errors = [exc.message]
+        form.not_read(upload, exc.message)
         return _match_page(form, 400)
     session.commit()
     return redirect(url_for("seekers.results", token=token), code=303)
@@ -184,40 +184,35 @@ def _jobs(found: MatchRequest, sort: str, clearance_only: bool) -> seeker_match.
     )
 
 
-def _results_page(token: str, found: MatchRequest, questions: QuestionsForm, status: int = 200):
+def _job_options() -> tuple[str, bool]:
+    """(sort, only jobs the held clearance covers) from the query string."""
     sort = request.args.get("sort", "fit")
-    sort = sort if sort in seeker_match.SORTS else "fit"
-    clearance_only = request.args.get("clearance") == "mine"
-    jobs = _jobs(found, sort, clearance_only)
-    html = render_template(
-        "seekers/results.html",
+    return (sort if sort in seeker_match.SORTS else "fit"), request.args.get("clearance") == "mine"
+
+
+def _results_page(token: str, found: MatchRequest, questions: QuestionsForm, status: int = 200):
+    sort, clearance_only = _job_options()
+    page = views.ResultsView(
         token=token,
-        m=found,
-        r=found.results,
-        jobs=jobs,
+        match=found,
+        analysis=seeker_match.analysis_of(found),
+        jobs=_jobs(found, sort, clearance_only),
         sort=sort,
         clearance_only=clearance_only,
         held_clearance=seeker_match.held_clearance(found),
         questions=questions,
         delete_form=DeleteForm(),
         today=date.today(),
-        expires_label=seeker_match.expiry_label(found.expires_at),
-        hours_left=max(0, round((found.expires_at - datetime.now(UTC)).total_seconds() / 3600)),
-        other_warnings=seeker_match.other_warnings(found),
-        fact_labels=seeker_match.FACT_LABELS,
-        fact_display=seeker_match.fact_display,
-        clearance_labels=seeker_match.CLEARANCE_LABELS,
-        date_label=job_browse.date_label,
-        days_left_label=job_browse.days_left_label,
+        now=datetime.now(UTC),
     )
-    return _private(Response(html, status))
+    return _private(Response(render_template("seekers/results.html", page=page), status))
 
 
 @bp.get("/match/results/<token>")
 def results(token: str):
     found = _live_match(token)
     questions = QuestionsForm(formdata=None)
-    questions.fill_from(seeker_match.Answers.from_dict(found.answers))
+    questions.fill_from(Answers.from_dict(found.answers))
     return _results_page(token, found, questions)
 
 
@@ -236,8 +231,7 @@ def change_answers(token: str):
 @bp.get("/match/results/<token>/deadlines.ics")
 def deadlines(token: str):
     found = _live_match(token)
-    clearance_only = request.args.get("clearance") == "mine"
-    jobs = _jobs(found, "deadline", clearance_only)
+    jobs = _jobs(found, "deadline", _job_options()[1])
     body = seeker_match.deadlines_calendar(jobs.rows)
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'attachment; filename="job-deadlines.ics"'
@@ -279,18 +273,14 @@ def jobs():
     today = date.today()
     filters = job_browse.JobFilters.from_args(request.args)
     session = db_session()
-    page = job_browse.browse_jobs(session, filters, today)
     return render_template(
         "seekers/jobs.html",
-        page=page,
+        page=job_browse.browse_jobs(session, filters, today),
         filters=filters,
         today=today,
         series_options=job_browse.series_options(session, today),
-        path_options=job_browse.hiring_path_options(),
-        clearance_options=[(k, v[0]) for k, v in job_browse.CLEARANCE_CHOICES.items()],
-        grades=job_browse.GRADES,
-        closing_options=job_browse.CLOSING_WITHIN,
-        jb=job_browse,
+        choices=views.BROWSE_CHOICES,
+        labels=views.JOB_LABELS,
     )
 
 
@@ -299,14 +289,13 @@ def closing_soon():
     today = date.today()
     days = request.args.get("days", type=int)
     days = days if days in job_browse.CLOSING_WITHIN else job_browse.CLOSING_SOON_DAYS
-    listing = job_browse.closing_soon(db_session(), today, days)
     return render_template(
         "seekers/closing_soon.html",
-        jobs=listing,
+        jobs=job_browse.closing_soon(db_session(), today, days),
         days=days,
         today=today,
         day_options=job_browse.CLOSING_WITHIN,
-        jb=job_browse,
+        labels=views.JOB_LABELS,
     )
 
 
@@ -321,9 +310,8 @@ def job(job_id: int):
         "seekers/job.html",
         job=found,
         today=today,
-        closed=found.status == JobStatus.CLOSED
-        or (found.close_date is not None and found.close_date < today),
+        closed=views.is_closed(found, today),
         series=job_browse.series_labels(session, list(found.series or ())),
-        paths=[job_browse.hiring_path_label(code) for code in found.hiring_paths or ()],
-        jb=job_browse,
+        paths=[views.hiring_path_label(code) for code in found.hiring_paths or ()],
+        labels=views.JOB_LABELS,
     )

@@ -3,27 +3,24 @@
 The fitted role model depends only on the catalog (reviewed files plus imported NICE
 statements). It is rebuilt when the catalog changes, which every change records in the
 audit log, so the latest catalog audit entry is its version. A fitted model is kept in
-memory per process and pickled under `instance/cache/`, so the next process (another app
-instance, a CLI command) loads it instead of fitting again.
+memory per process and pickled under the model cache folder (`app.services.fitted_cache`), so
+the next process (another app instance, a CLI command) loads it instead of fitting again.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
-import pickle
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.catalog.export import hiring_pathways, work_roles
 from app.models import (
     AuditEntry,
     Certification,
     ClassificationSource,
-    HiringPathway,
     JobListing,
     JobRoleClassification,
     JobStatus,
@@ -31,12 +28,9 @@ from app.models import (
     Skill,
     WorkRole,
 )
+from app.services.fitted_cache import FittedCache
 from matching.catalog import CatalogSpec, CertificationSpec, PathwaySpec, RoleSpec, SkillSpec
 from matching.roles import RoleMatcher, build_role_matcher
-
-log = logging.getLogger(__name__)
-_lock = threading.Lock()
-_memory: dict[str, RoleMatcher] = {}
 
 
 def _code_version() -> str:
@@ -71,11 +65,7 @@ def catalog_version(session: Session) -> str:
 
 def catalog_spec(session: Session) -> CatalogSpec:
     """The catalog as plain data for the matcher, official NICE statements included."""
-    roles = session.scalars(
-        select(WorkRole)
-        .options(selectinload(WorkRole.opm_codes), selectinload(WorkRole.statements))
-        .order_by(WorkRole.id)
-    ).all()
+    roles = work_roles(session)
     skills = session.scalars(
         select(Skill)
         .options(selectinload(Skill.aliases), selectinload(Skill.work_roles))
@@ -86,11 +76,7 @@ def catalog_spec(session: Session) -> CatalogSpec:
         .options(selectinload(Certification.work_roles))
         .order_by(Certification.id)
     ).all()
-    pathways = session.scalars(
-        select(HiringPathway)
-        .options(selectinload(HiringPathway.work_roles))
-        .order_by(HiringPathway.id)
-    ).all()
+    pathways = hiring_pathways(session)
     version = roles[0].catalog_version if roles else "empty"
     return CatalogSpec(
         version=version,
@@ -149,40 +135,24 @@ def catalog_spec(session: Session) -> CatalogSpec:
     )
 
 
-def role_matcher(session: Session, cache_dir: Path) -> RoleMatcher:
-    """The fitted role model for the current catalog: from memory, disk, or fitted now."""
-    version = catalog_version(session)
-    with _lock:
-        cached = _memory.get(version)
-        if cached is not None:
-            return cached
-        folder = cache_dir
-        path = folder / f"{version}.pickle"
-        matcher: RoleMatcher | None = None
-        if path.exists():
-            try:
-                # Our own file, written below by this code: never a user upload.
-                with path.open("rb") as handle:
-                    matcher = pickle.load(handle)
-            except Exception:
-                log.warning("ignoring unreadable model cache %s", path)
-                matcher = None
-        if matcher is None:
-            spec = catalog_spec(session)
-            if not spec.roles:
-                raise LookupError("the catalog is empty: run `pathfinder catalog load` first")
-            matcher = build_role_matcher(spec)
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-                temporary = path.with_suffix(".tmp")
-                with temporary.open("wb") as handle:
-                    pickle.dump(matcher, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                temporary.replace(path)  # atomic: other instances never read half a file
-            except OSError as exc:
-                log.warning("could not cache the model in %s: %s", folder, exc)
-        _memory.clear()  # one catalog at a time per process
-        _memory[version] = matcher
-        return matcher
+def _fit_role_matcher(session: Session) -> RoleMatcher:
+    spec = catalog_spec(session)
+    if not spec.roles:
+        raise LookupError("the catalog is empty: run `pathfinder catalog load` first")
+    return build_role_matcher(spec)
+
+
+role_matchers: FittedCache[RoleMatcher] = FittedCache(
+    "role-matcher", catalog_version, _fit_role_matcher, shared=True
+)
+
+
+def role_matcher(session: Session, cache_dir: Path | None = None) -> RoleMatcher:
+    """The fitted role model for the current catalog: from memory, disk, or fitted now.
+
+    The file cache is the configured `MODEL_CACHE_DIR` unless `cache_dir` overrides it.
+    """
+    return role_matchers.get(session, directory=cache_dir)
 
 
 @dataclass

@@ -8,7 +8,6 @@ kept per process and rebuilt only when the open opportunities or the catalog cha
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -17,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import FundingOpportunity, FundingProgram, ProgramOfficeProfile, WorkRole
+from app.services.fitted_cache import FittedCache
 from app.services.funding.search import (
     ORGANIZATION_TYPES,
     codes_for_organization,
@@ -29,9 +29,6 @@ from matching.funding import FundingProfile, FundingRanker, FundingResult, Oppor
 
 TIER_BOOSTS = {"A": 0.05}
 TOP_K = 20
-
-_lock = threading.Lock()
-_rankers: dict[str, FundingRanker] = {}
 
 
 # -- the profile ----------------------------------------------------------------------------
@@ -147,22 +144,24 @@ def role_texts(session: Session) -> dict[str, str]:
     }
 
 
-def ranker(session: Session, today: date) -> FundingRanker:
-    """The fitted ranker for today's open opportunities and the current catalog (cached)."""
-    key = f"{catalog_version(session)}:{open_version(session, today)}"
-    with _lock:
-        cached = _rankers.get(key)
-    if cached is not None:
-        return cached
+def _ranker_version(session: Session, today: date) -> str:
+    return f"{catalog_version(session)}:{open_version(session, today)}"
+
+
+def _fit_ranker(session: Session, today: date) -> FundingRanker:
     rows = session.scalars(open_opportunities_statement(today).order_by(FundingOpportunity.id))
     texts, boosts = program_texts(session)
-    fitted = FundingRanker(boosts=boosts, role_texts=role_texts(session)).fit(
+    return FundingRanker(boosts=boosts, role_texts=role_texts(session)).fit(
         [to_opportunity(r) for r in rows], programs=texts
     )
-    with _lock:
-        _rankers.clear()  # one version at a time per process
-        _rankers[key] = fitted
-    return fitted
+
+
+rankers: FittedCache[FundingRanker] = FittedCache("funding-ranker", _ranker_version, _fit_ranker)
+
+
+def ranker(session: Session, today: date) -> FundingRanker:
+    """The fitted ranker for today's open opportunities and the current catalog (cached)."""
+    return rankers.get(session, today)
 
 
 @dataclass

@@ -95,6 +95,22 @@ def update_search(
         search.name = name.strip()[:200]
 
 
+def change_settings(
+    session: Session,
+    search: SavedSearch,
+    today: date,
+    *,
+    alerts_enabled: bool,
+    frequency: str,
+    name: str | None = None,
+) -> None:
+    """New name and alert settings; alerts turned on start from what the search finds now."""
+    turning_on = alerts_enabled and not search.alerts_enabled
+    update_search(search, alerts_enabled=alerts_enabled, frequency=frequency, name=name)
+    if turning_on:  # not from long ago: only what appears from now on is news
+        search.snapshot = snapshot_for(session, search_query(search), today, excluded_ids(search))
+
+
 def delete_search(session: Session, search: SavedSearch) -> None:
     session.delete(search)
     session.flush()

@@ -20,7 +20,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.models import FundingOpportunity, FundingProgram, OpportunityStatus
-from scrapers.codes import FUNDING_CATEGORIES
+from vocabulary.codes import FUNDING_CATEGORIES
 
 UNRESTRICTED = "99"
 OTHERS = "25"
@@ -74,39 +74,6 @@ ORGANIZATION_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
     "individual": ("Individual", ("21",)),
 }
 
-SHORT_APPLICANT_LABELS = {
-    "00": "States",
-    "01": "Counties",
-    "02": "Cities and townships",
-    "04": "Special districts",
-    "05": "School districts",
-    "06": "Public colleges and universities",
-    "07": "Federally recognized tribes",
-    "08": "Housing authorities",
-    "11": "Other tribal organizations",
-    "12": "Nonprofits with 501(c)(3) status",
-    "13": "Other nonprofits",
-    "20": "Private colleges and universities",
-    "21": "Individuals",
-    "22": "For-profit companies",
-    "23": "Small businesses",
-    "25": "Others (see the eligibility details)",
-    "99": "Anyone (unrestricted)",
-}
-
-FUNDING_INSTRUMENTS = {
-    "G": "Grant",
-    "CA": "Cooperative agreement",
-    "PC": "Procurement contract",
-    "O": "Other",
-}
-
-SOURCE_LABELS = {
-    "grantsgov": "Grants.gov",
-    "grantsgov-xml": "Grants.gov",
-    "simpler": "simpler.grants.gov",
-}
-
 SORTS = {
     "relevance": "Best match",
     "closing": "Closing soonest",
@@ -129,15 +96,6 @@ def codes_for_groups(group_ids: Iterable[str]) -> set[str]:
 
 def codes_for_organization(organization_type: str) -> list[str]:
     return list(ORGANIZATION_TYPES.get(organization_type, ("", ()))[1])
-
-
-def eligibility_labels(codes: Iterable[str]) -> list[str]:
-    """Who may apply, in short plain words, in code order."""
-    return [SHORT_APPLICANT_LABELS.get(c, f"Code {c}") for c in sorted(set(codes))]
-
-
-def source_label(source: str) -> str:
-    return SOURCE_LABELS.get(source, source)
 
 
 # -- the query ------------------------------------------------------------------------------

@@ -210,6 +210,17 @@ def _limits(table: Table) -> _Limits:
     )
 
 
+@dataclass
+class _WritePlan:
+    """What one batch will write, gathered before any statement runs."""
+
+    inserts: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    updates: dict[int, dict[str, Any]] = field(default_factory=dict)
+    seen_today: list[int] = field(default_factory=list)
+    reopen: dict[str, set[int]] = field(default_factory=dict)  # unchanged closed rows, by status
+    fingerprints: set[str] = field(default_factory=set)
+
+
 class Ingestor:
     """Upserts records into the session, a batch at a time; the caller owns transactions.
 
@@ -262,13 +273,30 @@ class Ingestor:
         return self._store_kind(records)
 
     def _store_kind(self, records: list[Record]) -> list[str]:
+        """Store records of one kind (all jobs or all funding): screen, plan, write."""
         if not records:
             return []
         is_job = isinstance(records[0], JobRecord)
         model: Any = JobListing if is_job else FundingOpportunity
-        fields = JOB_FIELDS if is_job else FUNDING_FIELDS
-        limits = _limits(model.__table__)
         outcomes = ["failed"] * len(records)  # until decided below
+        storable = self._screen(records, model, JOB_FIELDS if is_job else FUNDING_FIELDS)
+        existing = self._existing_rows(model, storable)
+        plan = _WritePlan()
+        for index, record, values in storable:
+            values["fingerprint"] = (
+                job_fingerprint(record) if is_job else funding_fingerprint(record)  # type: ignore[arg-type]
+            )
+            values.update(content_hash=record.content_hash(), raw=record.raw)
+            key = (record.source, record.source_id)
+            outcomes[index] = self._plan(plan, key, existing.get(key), values, is_job)
+        self._write(model, plan)
+        return outcomes
+
+    def _screen(
+        self, records: list[Record], model: Any, fields: tuple[str, ...]
+    ) -> list[tuple[int, Record, dict[str, Any]]]:
+        """The records whose keys and values fit the table; a warning for each one that does not."""
+        limits = _limits(model.__table__)
         storable: list[tuple[int, Record, dict[str, Any]]] = []
         for index, record in enumerate(records):
             self.seen.setdefault(record.source, set()).add(record.source_id)
@@ -281,7 +309,12 @@ class Ingestor:
                 self.counts.failed += 1
             else:
                 storable.append((index, record, values))
+        return storable
 
+    def _existing_rows(
+        self, model: Any, storable: list[tuple[int, Record, dict[str, Any]]]
+    ) -> dict[tuple[str, str], Any]:
+        """The stored rows these records would update, by (source, source_id)."""
         existing: dict[tuple[str, str], Any] = {}
         for source in {r.source for _, r, _ in storable}:
             ids = [r.source_id for _, r, _ in storable if r.source == source]
@@ -292,94 +325,103 @@ class Ingestor:
                 ).where(model.source == source, model.source_id.in_(ids))
             ):  # fmt: skip
                 existing[(row.source, row.source_id)] = row
+        return existing
 
-        inserts: dict[tuple[str, str], dict[str, Any]] = {}
-        updates: dict[int, dict[str, Any]] = {}
-        seen_today: list[int] = []
-        reopen: dict[str, set[int]] = {}  # unchanged closed rows to reopen, by their status
-        fingerprints: set[str] = set()
-        for index, record, values in storable:
-            key = (record.source, record.source_id)
-            values["fingerprint"] = (
-                job_fingerprint(record) if is_job else funding_fingerprint(record)  # type: ignore[arg-type]
-            )
-            values.update(content_hash=record.content_hash(), raw=record.raw)
-            closed = values["status"] in CLOSED_STATUSES
-            open_by_its_data = not closed and not self._past(values["close_date"])
-            row = existing.get(key)
-            if key in inserts:  # the same record twice in one batch: the later one wins
-                inserts[key].update(values, closed_at=self.now if closed else None)
-                outcomes[index] = "unchanged"
-                self.counts.unchanged += 1
-                continue
-            if row is None:
-                inserts[key] = {
-                    "source": record.source,
-                    "source_id": record.source_id,
-                    "is_sample": self.is_sample,
-                    "first_seen_at": self.now,
-                    "last_seen_at": self.now,
-                    "closed_at": self.now if closed else None,
-                    **values,
-                }
-                outcomes[index] = "new"
-                self.counts.new += 1
-            elif row.content_hash == values["content_hash"] and row.is_sample == self.is_sample:
-                was_closed = str(row.status) in CLOSED_STATUSES
-                if was_closed and open_by_its_data:
-                    # Closed by a sweep or by date, not by its content: open it again.
-                    ids = reopen.setdefault(str(values["status"]), set())
-                    if row.id not in ids:
-                        ids.add(row.id)
-                        self.counts.reopened += 1
-                elif row.last_seen_at.date() < self.now.date():
-                    # Bookkeeping only once a day, so a repeated run leaves rows untouched.
-                    seen_today.append(row.id)
-                outcomes[index] = "unchanged"
-                self.counts.unchanged += 1
-                continue
-            else:
-                was_open = str(row.status) not in CLOSED_STATUSES
-                change = {"id": row.id, "is_sample": self.is_sample, "last_seen_at": self.now}
-                change.update(values)
-                if was_open and closed:
-                    change["closed_at"] = self.now
-                    self.counts.closed += 1
-                elif was_open:
-                    change["closed_at"] = None
-                elif open_by_its_data:
-                    change["closed_at"] = None
-                    self.counts.reopened += 1
-                elif is_job and not closed:
-                    # Open by its status but past its close date: a closed job stays closed.
-                    change["status"] = row.status
-                elif not closed:
-                    # An opportunity's status is its source's, whatever its dates say.
-                    change["closed_at"] = None
-                updates[row.id] = change
-                outcomes[index] = "updated"
-                self.counts.updated += 1
-            if values["fingerprint"]:
-                fingerprints.add(values["fingerprint"])
+    def _plan(
+        self,
+        plan: _WritePlan,
+        key: tuple[str, str],
+        row: Any,
+        values: dict[str, Any],
+        is_job: bool,
+    ) -> str:
+        """Add one record to the plan; returns its outcome (new, unchanged, updated)."""
+        closed = values["status"] in CLOSED_STATUSES
+        if key in plan.inserts:  # the same record twice in one batch: the later one wins
+            plan.inserts[key].update(values, closed_at=self.now if closed else None)
+            self.counts.unchanged += 1
+            return "unchanged"
+        if row is None:
+            plan.inserts[key] = {
+                "source": key[0],
+                "source_id": key[1],
+                "is_sample": self.is_sample,
+                "first_seen_at": self.now,
+                "last_seen_at": self.now,
+                "closed_at": self.now if closed else None,
+                **values,
+            }
+            outcome = "new"
+            self.counts.new += 1
+        elif row.content_hash == values["content_hash"] and row.is_sample == self.is_sample:
+            self._plan_unchanged(plan, row, values)
+            self.counts.unchanged += 1
+            return "unchanged"
+        else:
+            plan.updates[row.id] = self._change(row, values, is_job)
+            outcome = "updated"
+            self.counts.updated += 1
+        if values["fingerprint"]:
+            plan.fingerprints.add(values["fingerprint"])
+        return outcome
 
-        if inserts:
+    def _plan_unchanged(self, plan: _WritePlan, row: Any, values: dict[str, Any]) -> None:
+        """Same content: reopen it if only a sweep or a date closed it, else note the sighting."""
+        open_by_its_data = values["status"] not in CLOSED_STATUSES and not self._past(
+            values["close_date"]
+        )
+        if str(row.status) in CLOSED_STATUSES and open_by_its_data:
+            # Closed by a sweep or by date, not by its content: open it again.
+            ids = plan.reopen.setdefault(str(values["status"]), set())
+            if row.id not in ids:
+                ids.add(row.id)
+                self.counts.reopened += 1
+        elif row.last_seen_at.date() < self.now.date():
+            # Bookkeeping only once a day, so a repeated run leaves rows untouched.
+            plan.seen_today.append(row.id)
+
+    def _change(self, row: Any, values: dict[str, Any], is_job: bool) -> dict[str, Any]:
+        """The update for a stored row whose content changed, its open/closed state decided."""
+        closed = values["status"] in CLOSED_STATUSES
+        open_by_its_data = not closed and not self._past(values["close_date"])
+        was_open = str(row.status) not in CLOSED_STATUSES
+        change = {"id": row.id, "is_sample": self.is_sample, "last_seen_at": self.now}
+        change.update(values)
+        if was_open and closed:
+            change["closed_at"] = self.now
+            self.counts.closed += 1
+        elif was_open:
+            change["closed_at"] = None
+        elif open_by_its_data:
+            change["closed_at"] = None
+            self.counts.reopened += 1
+        elif is_job and not closed:
+            # Open by its status but past its close date: a closed job stays closed.
+            change["status"] = row.status
+        elif not closed:
+            # An opportunity's status is its source's, whatever its dates say.
+            change["closed_at"] = None
+        return change
+
+    def _write(self, model: Any, plan: _WritePlan) -> None:
+        """Carry out a plan: bulk insert, bulk update, sightings, reopenings, duplicate links."""
+        if plan.inserts:
             # A Core executemany: SQLAlchemy batches it into multi-row VALUES pages itself.
-            self.session.connection().execute(insert(model.__table__), list(inserts.values()))
+            self.session.connection().execute(insert(model.__table__), list(plan.inserts.values()))
             self._refresh_statistics(model)
-        if updates:
-            self.session.execute(update(model), list(updates.values()))
-        if seen_today:
+        if plan.updates:
+            self.session.execute(update(model), list(plan.updates.values()))
+        if plan.seen_today:
             self.session.execute(
-                update(model).where(model.id.in_(seen_today)).values(last_seen_at=self.now)
+                update(model).where(model.id.in_(plan.seen_today)).values(last_seen_at=self.now)
             )
-        for status, reopened in reopen.items():
+        for status, reopened in plan.reopen.items():
             self.session.execute(
                 update(model)
                 .where(model.id.in_(sorted(reopened)))
                 .values(status=status, closed_at=None, last_seen_at=self.now)
             )
-        self._link_duplicates(model, fingerprints)
-        return outcomes
+        self._link_duplicates(model, plan.fingerprints)
 
     def _past(self, close_date: date | None) -> bool:
         return close_date is not None and close_date < self.today

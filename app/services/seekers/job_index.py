@@ -10,19 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import threading
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import JobListing, JobStatus
+from app.services.fitted_cache import FittedCache
 from app.services.matcher import catalog_version, job_text
 from matching.jobs import JobIndex, JobPosting
 from matching.roles import RoleMatcher
 
 log = logging.getLogger(__name__)
-_lock = threading.Lock()
-_memory: dict[str, JobIndex] = {}
 
 
 def _open_jobs():
@@ -71,23 +69,22 @@ def open_postings(session: Session) -> list[JobPosting]:
     ]
 
 
+def _version(session: Session, matcher: RoleMatcher) -> str:
+    # The matcher is the catalog's role model, so the catalog version accounts for it.
+    return f"{catalog_version(session)}:{listings_version(session)}"
+
+
+def _fit(session: Session, matcher: RoleMatcher) -> JobIndex | None:
+    postings = open_postings(session)
+    index = JobIndex(role_matcher=matcher).fit(postings) if postings else None
+    log.info("fitted the job index on %d open jobs", len(postings))
+    return index
+
+
+job_indexes: FittedCache[JobIndex | None] = FittedCache("job-index", _version, _fit)
+clear_cache = job_indexes.clear  # the test hook, kept under its old name
+
+
 def job_index(session: Session, matcher: RoleMatcher) -> JobIndex | None:
     """The fitted index of today's open jobs (None when there are none), rebuilt on change."""
-    key = f"{catalog_version(session)}:{listings_version(session)}"
-    with _lock:
-        cached = _memory.get(key)
-        if cached is not None:
-            return cached
-        postings = open_postings(session)
-        index = JobIndex(role_matcher=matcher).fit(postings) if postings else None
-        log.info("fitted the job index on %d open jobs", len(postings))
-        _memory.clear()  # one state of the listings at a time per process
-        if index is not None:
-            _memory[key] = index
-        return index
-
-
-def clear_cache() -> None:
-    """Forget the fitted index (tests; or after changes the version cannot see)."""
-    with _lock:
-        _memory.clear()
+    return job_indexes.get(session, matcher)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.models import JobListing, JobRoleClassification, JobSeries, JobStatus
 from matching.jobs import HIRING_PATH_NAMES, JOB_CLEARANCE_LEVELS, US_STATES
-from scrapers.text import is_ascii_digits
+from vocabulary.text import is_ascii_digits
 
 PER_PAGE = 20
 CLOSING_SOON_DAYS = 14
@@ -250,16 +250,6 @@ def series_options(session: Session, today: date) -> list[tuple[str, str]]:
     ]
 
 
-def hiring_path_label(code: str) -> str:
-    """A USAJOBS hiring path code in words ("Veterans")."""
-    name = HIRING_PATH_NAMES.get(code.lower(), code)
-    return name[:1].upper() + name[1:]
-
-
-def hiring_path_options() -> list[tuple[str, str]]:
-    return [(code, hiring_path_label(code)) for code in HIRING_PATH_NAMES]
-
-
 def series_labels(session: Session, codes: list[str]) -> list[str]:
     """Series codes with their titles ("2210 Information Technology Management")."""
     titles = {
@@ -269,45 +259,3 @@ def series_labels(session: Session, codes: list[str]) -> list[str]:
         )
     }
     return [f"{code} {titles[code]}" if code in titles else code for code in codes]
-
-
-def grade_label(job: JobListing) -> str:
-    plan = job.pay_plan or "GS"
-    low, high = job.grade_low or 0, job.grade_high or 0
-    if low and high and low != high:
-        return f"{plan}-{low} to {plan}-{high}"
-    if low or high:
-        return f"{plan}-{low or high}"
-    return f"{plan}, set per position" if job.pay_plan else "Not stated"
-
-
-def location_label(job: JobListing, limit: int = 2) -> str:
-    places = list(job.locations or ())
-    if not places:
-        return "Remote" if job.remote else "Not stated"
-    text = "; ".join(places[:limit])
-    if len(places) > limit:
-        text += f" and {len(places) - limit} more"
-    return text
-
-
-def clearance_label(text: str | None) -> str:
-    """A job's clearance in words ("Not required" when none)."""
-    if not text or JOB_CLEARANCE_LEVELS.get(" ".join(text.lower().split())) == 0:
-        return "Not required"
-    return text
-
-
-def days_left_label(close_date: date | None, today: date) -> str:
-    if close_date is None:
-        return "No closing date"
-    days = (close_date - today).days
-    if days < 0:
-        return "Closed"
-    if days == 0:
-        return "Closes today"
-    return f"{days} day{'s' if days != 1 else ''} left"
-
-
-def date_label(day: date | None) -> str:
-    return f"{day:%B} {day.day}, {day.year}" if day else "Not stated"

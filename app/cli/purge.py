@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import click
 
+from app.cli.context import Context, pass_ctx
+
 
 @click.command()
-def purge() -> None:
+@pass_ctx
+def purge(ctx: Context) -> None:
     """Delete job seekers' uploads, extracted text and results past their retention period.
 
     Run it from cron (hourly is plenty); the site also purges when it starts.
     """
-    from app.cli import Context
     from app.services.seekers.purge import purge_expired
 
-    ctx = click.get_current_context().ensure_object(Context)
     with ctx.session() as session:
         count = purge_expired(session, retention_hours=ctx.app.config["MATCH_RETENTION_HOURS"])
     hours = ctx.app.config["MATCH_RETENTION_HOURS"]

@@ -1,4 +1,8 @@
-"""Grants.gov code lists (legacy codes; see the Grants.gov search2 facets)."""
+"""Grants.gov code lists (legacy codes; see the Grants.gov search2 facets).
+
+The scrapers map source payloads onto them, matching checks eligibility with them and the app
+validates data files and labels pages with them.
+"""
 
 from __future__ import annotations
 

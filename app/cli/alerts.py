@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 
 import click
 
+from app.cli.context import Context, pass_ctx
+
 
 def _now(today: datetime | None) -> datetime:
     if today is None:
@@ -32,41 +34,37 @@ def alerts() -> None:
     default=None,
     help="Run as of this day (tests, catching up).",
 )
-@click.pass_context
-def alerts_send(ctx: click.Context, deliver: bool, today: datetime | None) -> None:
+@pass_ctx
+def alerts_send(ctx: Context, deliver: bool, today: datetime | None) -> None:
     """Queue one digest per account: new and changed results of saved searches that are due,
     and saved opportunities closing in 14 and 3 days. Run it from cron, e.g. hourly or daily.
     """
-    from app.cli import Context
     from app.services.funding.alerts import queue_digests
 
-    context = ctx.ensure_object(Context)
     now = _now(today)
-    with context.session() as session:
-        report = queue_digests(session, now, str(context.app.config["PUBLIC_BASE_URL"]))
+    with ctx.session() as session:
+        report = queue_digests(session, now, str(ctx.app.config["PUBLIC_BASE_URL"]))
     click.echo(report.summary())
     if deliver:
-        _deliver(context, now)
+        _deliver(ctx, now)
 
 
 @alerts.command("deliver")
 @click.option("--limit", default=200, show_default=True, type=click.IntRange(1, 10_000))
-@click.pass_context
-def alerts_deliver(ctx: click.Context, limit: int) -> None:
+@pass_ctx
+def alerts_deliver(ctx: Context, limit: int) -> None:
     """Send the outbox: unsent messages whose turn has come, retrying failed ones with backoff.
 
     SMTP settings come from the environment (SMTP_HOST, SMTP_PORT, SMTP_USERNAME,
     SMTP_PASSWORD, SMTP_FROM, SMTP_STARTTLS); with no SMTP_HOST, messages go to the log.
     """
-    from app.cli import Context
-
-    _deliver(ctx.ensure_object(Context), datetime.now(UTC), limit)
+    _deliver(ctx, datetime.now(UTC), limit)
 
 
-def _deliver(context, now: datetime, limit: int = 200) -> None:
+def _deliver(ctx: Context, now: datetime, limit: int = 200) -> None:
     from app.services.outbox import deliver, mailer_from_config, sender_address
 
-    config = context.app.config
+    config = ctx.app.config
     outbox_log = logging.getLogger("app.services.outbox")
     if not config.get("SMTP_HOST") and not outbox_log.handlers:
         # The log is the delivery channel here: make sure it is seen on the terminal.
@@ -74,7 +72,7 @@ def _deliver(context, now: datetime, limit: int = 200) -> None:
         handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
         outbox_log.addHandler(handler)
         outbox_log.setLevel(logging.INFO)
-    with context.session() as session:
+    with ctx.session() as session:
         report = deliver(
             session, mailer_from_config(config), now, sender_address(config), limit=limit
         )

@@ -1,0 +1,120 @@
+"""`pathfinder scrape`, `ingest`, `listings`: gather listings, store saved payloads, print them."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from app.cli.context import Context, pass_ctx, stop_on_terminate
+from app.cli.role_model import classify_new_jobs
+
+
+@click.command()
+@click.argument(
+    "source", type=click.Choice(["usajobs", "grantsgov", "grantsgov-xml", "simpler", "all"])
+)
+@click.option("--base-url", help="Point the source at another host (tests, mirrors).")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Only what was posted since this date (default: since the last successful run).",
+)
+@pass_ctx
+def scrape(ctx: Context, source: str, base_url: str | None, since: Any) -> None:
+    """Gather listings from SOURCE (or all), politely and incrementally."""
+    from app.services.ingest.scrape import SOURCES, ScrapeSettings, scrape_source
+
+    with ctx.session():
+        pass  # checks the database is migrated
+    settings = ScrapeSettings.from_config(ctx.app.config)
+    sources = SOURCES if source == "all" else (source,)
+    failed = False
+    for name in sources:
+        with _progress(f"{name}") as tick, stop_on_terminate():
+            result = scrape_source(
+                ctx.session_factory,
+                name,
+                settings,
+                base_url=base_url,
+                since=since.date() if since else None,
+                on_record=lambda _record: tick(),
+            )
+        click.echo(result.summary())
+        for warning in result.warnings:
+            click.echo(f"  warning: {warning}")
+        failed = failed or result.error is not None
+    if any(name == "usajobs" for name in sources):
+        classify_new_jobs(ctx)
+    if failed:
+        raise SystemExit(1)
+
+
+@click.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--source",
+    "kind",
+    type=click.Choice(
+        ["usajobs", "grantsgov-search2", "grantsgov-fetch", "grantsgov-xml", "simpler"]
+    ),
+    help="The payload kind (detected from the content when omitted).",
+)
+@pass_ctx
+def ingest(ctx: Context, file: Path, kind: str | None) -> None:
+    """Store every record of a saved payload; a file it cannot read stores nothing."""
+    from app.services.ingest.scrape import ingest_file
+
+    with ctx.session():
+        pass  # checks the database is migrated
+    if not file.exists():
+        raise click.ClickException(f"{file} does not exist")
+    with stop_on_terminate():
+        result = ingest_file(ctx.session_factory, file, kind)
+    if result.error:
+        message = result.error if file.name in result.error else f"{file.name}: {result.error}"
+        raise click.ClickException(message)
+    click.echo(f"{file.name}: {result.summary()}")
+    for warning in result.warnings:
+        click.echo(f"  warning: {warning}")
+    counts = result.counts
+    if result.source == "usajobs" and (counts.new or counts.updated or counts.reopened):
+        classify_new_jobs(ctx)
+
+
+@click.command()
+@click.option("--kind", type=click.Choice(["jobs", "funding"]), required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list (the default).")
+@click.option("--all", "include_duplicates", is_flag=True, help="Include linked duplicates.")
+@pass_ctx
+def listings(ctx: Context, kind: str, as_json: bool, include_duplicates: bool) -> None:
+    """Print stored listings as normalised records."""
+    from app.services.listings import all_listings
+
+    with ctx.session() as session:
+        data = all_listings(session, kind, include_duplicates)
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=None if as_json else 1)
+    sys.stdout.write("\n")
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[Any]:
+    """A progress counter on a terminal; silent when output is piped."""
+    if not sys.stderr.isatty():
+        yield lambda: None
+        return
+    count = 0
+
+    def tick() -> None:
+        nonlocal count
+        count += 1
+        if count % 25 == 0:
+            click.echo(f"\r{label}: {count} records", nl=False, err=True)
+
+    yield tick
+    click.echo(f"\r{label}: {count} records", err=True)

@@ -1,0 +1,65 @@
+"""`pathfinder users`: accounts for OPM staff, agency posters, program offices and admins."""
+
+from __future__ import annotations
+
+import click
+
+from app.cli.context import Context, pass_ctx
+
+
+@click.group()
+def users() -> None:
+    """Accounts for OPM staff, agency posters, program offices and admins."""
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--name", "display_name", required=True)
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=click.Choice(["opm_staff", "agency_poster", "program_office", "admin"]),
+)
+@click.password_option()
+@pass_ctx
+def users_create(
+    ctx: Context, email: str, display_name: str, roles: tuple[str, ...], password: str
+) -> None:
+    """Create an account (the password is hashed, never stored)."""
+    from app.services.accounts import AccountError, create_user
+
+    try:
+        with ctx.session() as session:
+            user = create_user(session, email, display_name, password, list(roles))
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Created {user.email} ({', '.join(roles)}).")
+
+
+@users.command("disable")
+@click.option("--email", required=True)
+@pass_ctx
+def users_disable(ctx: Context, email: str) -> None:
+    """Disable an account: it cannot sign in, and its sessions end on every instance."""
+    _set_active(ctx, email, active=False)
+
+
+@users.command("enable")
+@click.option("--email", required=True)
+@pass_ctx
+def users_enable(ctx: Context, email: str) -> None:
+    """Let a disabled account sign in again (with its existing password)."""
+    _set_active(ctx, email, active=True)
+
+
+def _set_active(ctx: Context, email: str, *, active: bool) -> None:
+    from app.services.accounts import AccountError, set_active
+
+    try:
+        with ctx.session() as session:
+            user = set_active(session, email, active)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{'Enabled' if active else 'Disabled'} {user.email}.")
