@@ -351,7 +351,9 @@ class SkillExtractor:
                 # The ratio counts a swapped or wrong letter twice, so "wiershark" would score
                 # 88.9: also accept one edit (OSA: insert, delete, substitute, swap) in a
                 # long alias.
-                best = process.extractOne(query, candidates, scorer=OSA.distance, score_cutoff=1)
+                # rapidfuzz's stubs match no overload for an int-valued scorer that is itself
+                # overloaded (OSA.distance); the call is the documented one.
+                best = process.extractOne(query, candidates, scorer=OSA.distance, score_cutoff=1)  # type: ignore[call-overload]
             if best is not None:
                 hit = best[0]
         if len(self._fuzzy_cache) < 100_000:  # bounded: a long-lived extractor sees much text

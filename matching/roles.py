@@ -591,7 +591,7 @@ class RoleMatcher(BaseEstimator):
         for j in range(len(catalog.roles)):
             idx = [
                 i
-                for i in np.flatnonzero(weights[:, j] >= 0.6)
+                for i in np.flatnonzero(weights[:, j] >= 0.6).tolist()
                 if catalog.skills[i].kind not in _NON_EVIDENCE_KINDS
             ]
             # Practices before products: a SOC analyst fluent in CrowdStrike is not "missing"
@@ -659,11 +659,11 @@ class RoleMatcher(BaseEstimator):
             mentions = [self.profiler_.extract(t) for t in texts]
         elif len(mentions) != len(texts):
             raise ValueError("mentions must give one list per text")
-        mentions = [list(m) for m in mentions]
-        scores = 100.0 * self.ranker_.predict_proba(self._features(texts, mentions))
+        doc_mentions_list = [list(m) for m in mentions]
+        scores = 100.0 * self.ranker_.predict_proba(self._features(texts, doc_mentions_list))
         k = scores.shape[1] if top_k is None else max(0, min(int(top_k), scores.shape[1]))
         results = []
-        for row, doc_mentions in enumerate(mentions):
+        for row, doc_mentions in enumerate(doc_mentions_list):
             rounded = np.round(scores[row], 1)
             # Ties broken by the unrounded score, then catalog order: deterministic.
             order = sorted(range(len(rounded)), key=lambda j: (-rounded[j], -scores[row, j], j))
@@ -673,7 +673,8 @@ class RoleMatcher(BaseEstimator):
     def _explain(self, j: int, score: float, mentions: list[SkillMention]) -> RoleMatch:
         role = self.roles_[j]
         index = self.profiler_.skill_index_
-        skills = self.catalog.skills  # type: ignore[union-attr]
+        assert self.catalog is not None  # fitted: fit() requires a catalog
+        skills = self.catalog.skills
         first: dict[int, SkillMention] = {}
         for m in mentions:
             i = index[m.skill_id]

@@ -112,8 +112,8 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     left = 0
     for m in _SENTENCE_END.finditer(text, 0, start):
         left = m.end()
-    m = _SENTENCE_END.search(text, end)
-    return left, (m.start() if m else len(text))
+    after = _SENTENCE_END.search(text, end)
+    return left, (after.start() if after else len(text))
 
 
 def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -195,8 +195,8 @@ def _clearance(text: str, mentions: list[SkillMention]) -> tuple[str | None, Evi
             continue
         found.append((-_CLEARANCE_RANK[level], m.start, level))
         spans[(m.start, level)] = (m.start, m.end)
-    for m in _CLEARANCE_LABEL_RE.finditer(text):
-        raw = re.sub(r"\s+", " ", m.group("level").lower())
+    for label in _CLEARANCE_LABEL_RE.finditer(text):
+        raw = re.sub(r"\s+", " ", label.group("level").lower())
         if "sci" in raw:
             level = "ts_sci"
         elif "top" in raw:
@@ -207,8 +207,8 @@ def _clearance(text: str, mentions: list[SkillMention]) -> tuple[str | None, Evi
             level = "q"
         else:
             level = "secret"
-        found.append((-_CLEARANCE_RANK[level], m.start(), level))
-        spans[(m.start(), level)] = (m.start(), m.end())
+        found.append((-_CLEARANCE_RANK[level], label.start(), level))
+        spans[(label.start(), level)] = (label.start(), label.end())
     for _, start, level in sorted(found):
         begin, end = spans[(start, level)]
         left, right = _sentence_bounds(text, begin, end)
@@ -281,11 +281,11 @@ def _years_experience(text: str, today: date) -> tuple[float | None, Evidence | 
         left, right = _line_bounds(text, m.start(), m.end())
         if sections is None and _SCHOOL_WORDS.search(text, left, right):
             continue  # a degree's dates are not work experience
-        start = _parse_date(m.group("start"), today)
-        end = _parse_date(m.group("end"), today)
-        if start is None or end is None:
+        began = _parse_date(m.group("start"), today)
+        ended = _parse_date(m.group("end"), today)
+        if began is None or ended is None:
             continue
-        a, b = _month_index(*start), _month_index(*end)
+        a, b = _month_index(*began), _month_index(*ended)
         month_precise = not re.fullmatch(_YEAR, m.group("start").strip())
         if month_precise and not re.fullmatch(_YEAR, m.group("end").strip()):
             b += 1  # "Jan 2020 - Mar 2020" is three months of work
@@ -464,9 +464,9 @@ def _graduation(
             else:
                 dated.append((index, start, end, d.in_progress))
             break
-    m = _STUDENT_RE.search(text)
-    if m and not _preceded_by(_NEGATED, text, m.start(), 12):
-        student = student or _evidence(text, m.start(), m.end(), True)
+    enrolled = _STUDENT_RE.search(text)
+    if enrolled and not _preceded_by(_NEGATED, text, enrolled.start(), 12):
+        student = student or _evidence(text, enrolled.start(), enrolled.end(), True)
     future = [x for x in dated if x[0] >= today_index]
     past = [x for x in dated if x[0] < today_index and not x[3]]
     graduation_date = years_since = None

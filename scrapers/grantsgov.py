@@ -14,7 +14,7 @@ from typing import Any, get_args
 
 from scrapers.errors import PayloadError, ScraperError, SourceError
 from scrapers.html_text import html_to_text, unescape_text
-from scrapers.json_api import OPEN_STATUSES, JsonApiClient, JsonSession
+from scrapers.json_api import OPEN_STATUSES, FundingQuery, JsonApiClient, JsonSession
 from scrapers.records import FundingRecord, FundingStatus
 from scrapers.text import (
     clean,
@@ -304,37 +304,24 @@ class GrantsGovClient(JsonApiClient):
         super().__init__(session, base_url)
         self.failures: list[FetchFailure] = []
 
-    def search(
-        self,
-        keyword: str | None = None,
-        alns: Sequence[str] = (),
-        statuses: Sequence[str] = OPEN_STATUSES,
-        rows: int = 100,
-        start: int = 0,
-    ) -> Search2Page:
-        """One page of search2 results."""
+    def search(self, query: FundingQuery, rows: int = 100, start: int = 0) -> Search2Page:
+        """One page of search2 results (``start`` counts records from 0)."""
         body: dict[str, Any] = {
             "rows": rows,
             "startRecordNum": start,
-            "oppStatuses": "|".join(statuses),
+            "oppStatuses": "|".join(query.statuses),
         }
-        if keyword:
-            body["keyword"] = keyword
-        if alns:
-            body["aln"] = "|".join(alns)
+        if query.text:
+            body["keyword"] = query.text
+        if query.alns:
+            body["aln"] = "|".join(query.alns)
         return parse_search2(self.post("/v1/api/search2", body))
 
-    def search_all(
-        self,
-        keyword: str | None = None,
-        alns: Sequence[str] = (),
-        statuses: Sequence[str] = OPEN_STATUSES,
-        rows: int = 100,
-    ) -> Iterator[Search2Hit]:
+    def search_all(self, query: FundingQuery, rows: int = 100) -> Iterator[Search2Hit]:
         """Every hit of a query, page by page (``startRecordNum += rows`` until ``hitCount``)."""
         start = 0
         while True:
-            page = self.search(keyword, alns, statuses, rows=rows, start=start)
+            page = self.search(query, rows=rows, start=start)
             yield from page.hits
             start += rows
             # An empty page means hitCount overstated the results: stop rather than loop.
@@ -370,9 +357,11 @@ class GrantsGovClient(JsonApiClient):
         """
         self.failures = []
         hits: dict[str, Search2Hit] = {}
-        queries = [(kw, ()) for kw in keywords] + [(None, (aln,)) for aln in alns]
-        for keyword, aln in queries:
-            for hit in self.search_all(keyword, aln, statuses, rows=rows):
+        statuses = tuple(statuses)
+        queries = [FundingQuery(kw, (), statuses) for kw in keywords]
+        queries += [FundingQuery(None, (aln,), statuses) for aln in alns]
+        for query in queries:
+            for hit in self.search_all(query, rows=rows):
                 hits.setdefault(hit.id, hit)
         total = len(hits)
         for done, (opp_id, hit) in enumerate(hits.items(), start=1):

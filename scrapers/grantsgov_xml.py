@@ -148,7 +148,9 @@ def _peek(stream: IO[bytes], size: int) -> tuple[bytes, IO[bytes]]:
         stream.seek(position)
         return head, stream
     if not isinstance(stream, io.BufferedReader):
-        stream = io.BufferedReader(stream)  # type: ignore[arg-type]
+        # typeshed wants a raw stream (one with readinto) and IO[bytes] does not declare it;
+        # the unseekable streams that reach here (HTTP bodies, zip members) all have it.
+        stream = io.BufferedReader(stream)  # type: ignore[type-var]
     return stream.peek(size)[:size], stream
 
 
@@ -159,6 +161,7 @@ def _over_size_limit(exc: etree.XMLSyntaxError) -> bool:
 
 def _parse(stream: IO[bytes], today: date, keep: frozenset[str] | None) -> Iterator[FundingRecord]:
     synopsis_ids: set[str] = set()
+    opp_id: str | None  # the schema requires it, but a malformed extract may leave it out
     # lxml hands back only the opportunity elements (its tag filter runs in C), which is
     # most of why this is fast; entities are never resolved and nothing is fetched.
     events = etree.iterparse(

@@ -14,7 +14,7 @@ from typing import Any, get_args
 
 from scrapers.errors import ConfigurationError, PayloadError, SourceError
 from scrapers.html_text import html_to_text
-from scrapers.json_api import OPEN_STATUSES, JsonApiClient, JsonSession
+from scrapers.json_api import OPEN_STATUSES, FundingQuery, JsonApiClient, JsonSession
 from scrapers.records import FundingRecord, FundingStatus
 from scrapers.text import (
     clean,
@@ -156,7 +156,8 @@ def parse_opportunity(item: Any) -> FundingRecord:
     title = clean(item.get("opportunity_title"))
     if title is None:
         raise PayloadError(f"simpler.grants.gov: opportunity {uuid} has no opportunity_title")
-    summary = item.get("summary") if isinstance(item.get("summary"), dict) else {}
+    raw_summary = item.get("summary")
+    summary: dict[str, Any] = raw_summary if isinstance(raw_summary, dict) else {}
     is_forecast = parse_bool(summary.get("is_forecast")) is True
     # close_date is only set on non-forecasts; forecasts carry forecasted_* instead.
     if is_forecast:
@@ -232,12 +233,7 @@ class SimplerClient(JsonApiClient):
         self.capped: list[tuple[str, int]] = []
 
     def search(
-        self,
-        query: str | None = None,
-        alns: Sequence[str] = (),
-        statuses: Sequence[str] = OPEN_STATUSES,
-        page_offset: int = 1,
-        page_size: int = 100,
+        self, query: FundingQuery, page_offset: int = 1, page_size: int = 100
     ) -> SimplerPage:
         """One page of results (``page_offset`` counts from 1)."""
         body: dict[str, Any] = {
@@ -248,38 +244,32 @@ class SimplerClient(JsonApiClient):
                 "sort_order": [{"order_by": "opportunity_id", "sort_direction": "ascending"}],
             },
         }
-        if query:
-            if len(query) > MAX_QUERY_LENGTH:
+        if query.text:
+            if len(query.text) > MAX_QUERY_LENGTH:
                 raise ValueError(f"simpler.grants.gov query is over {MAX_QUERY_LENGTH} characters")
-            body["query"] = query
+            body["query"] = query.text
         filters: dict[str, Any] = {}
-        if statuses:
-            filters["opportunity_status"] = {"one_of": list(statuses)}
-        if alns:
-            filters["assistance_listing_number"] = {"one_of": list(alns)}
+        if query.statuses:
+            filters["opportunity_status"] = {"one_of": list(query.statuses)}
+        if query.alns:
+            filters["assistance_listing_number"] = {"one_of": list(query.alns)}
         if filters:
             body["filters"] = filters
         return parse_search(self.post("/v1/opportunities/search", body, self._headers))
 
     def search_all(
-        self,
-        query: str | None = None,
-        alns: Sequence[str] = (),
-        statuses: Sequence[str] = OPEN_STATUSES,
-        page_size: int = 100,
-        *,
-        first: SimplerPage | None = None,
+        self, query: FundingQuery, page_size: int = 100, *, first: SimplerPage | None = None
     ) -> Iterator[FundingRecord]:
         """Every record the API will return for a query (at most MAX_RESULTS)."""
         last_page = max(1, MAX_RESULTS // page_size)
-        page = first or self.search(query, alns, statuses, 1, page_size)
+        page = first or self.search(query, 1, page_size)
         offset = 1
         while True:
             yield from page.records
             if offset >= min(page.total_pages, last_page) or not page.records:
                 return
             offset += 1
-            page = self.search(query, alns, statuses, offset, page_size)
+            page = self.search(query, offset, page_size)
 
     def iter_opportunities(
         self,
@@ -305,12 +295,15 @@ class SimplerClient(JsonApiClient):
                     seen.add(record.source_id)
                     yield record
 
+        statuses = tuple(statuses)
         for term in dict.fromkeys(query_terms):
-            first = self.search(term, (), statuses, 1, page_size)
+            query = FundingQuery(term, (), statuses)
+            first = self.search(query, 1, page_size)
             if first.total_records > MAX_RESULTS:
                 self.capped.append((term, first.total_records))
                 for aln in aln_list:
-                    yield from fresh(self.search_all(term, (aln,), statuses, page_size))
-            yield from fresh(self.search_all(term, (), statuses, page_size, first=first))
+                    sliced = FundingQuery(term, (aln,), statuses)
+                    yield from fresh(self.search_all(sliced, page_size))
+            yield from fresh(self.search_all(query, page_size, first=first))
         for aln in aln_list:
-            yield from fresh(self.search_all(None, (aln,), statuses, page_size))
+            yield from fresh(self.search_all(FundingQuery(None, (aln,), statuses), page_size))

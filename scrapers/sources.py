@@ -148,6 +148,16 @@ REGISTRY: dict[str, Source] = {
 }
 
 
+def option_names() -> tuple[str, ...]:
+    """Every setting some source reads (its `needs` and User-Agent option), each once."""
+    names: dict[str, None] = {}
+    for source in REGISTRY.values():
+        names.update(dict.fromkeys(source.needs))
+        if source.user_agent_option:
+            names[source.user_agent_option] = None
+    return tuple(names)
+
+
 def lookup(name: str) -> Source:
     """The registered source called ``name``; ValueError naming the known ones otherwise."""
     try:

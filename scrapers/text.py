@@ -69,6 +69,7 @@ def parse_money(value: Any) -> float | None:
     """
     if value is None or isinstance(value, bool):
         return None
+    number: float | str
     if isinstance(value, int | float):
         number = value
     else:

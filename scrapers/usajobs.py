@@ -111,7 +111,7 @@ def parse_search(payload: Any, today: date | None = None) -> SearchPage:
         )
     result = payload.get("SearchResult")
     items = result.get("SearchResultItems") if isinstance(result, dict) else None
-    if not isinstance(items, list):
+    if not isinstance(result, dict) or not isinstance(items, list):
         raise PayloadError("USAJOBS search response has no SearchResult.SearchResultItems list")
     today = today or date.today()
     records: list[JobRecord] = []

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import create_app, migrate
 from app.db import make_engine, normalise_url
+from scrapers.http import PoliteSession
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO_ROOT / "data"
@@ -106,6 +107,43 @@ def empty_db(scratch_database_url: str) -> Iterator[Session]:
     yield session
     session.close()
     scratch.dispose()
+
+
+@pytest.fixture
+def run(scratch_database_url: str, tmp_path: Path):
+    """Run a `pathfinder` command on a scratch database of its own; returns click's result."""
+    from click.testing import CliRunner
+
+    from app.cli import cli
+
+    runner = CliRunner()
+    env = {"DATABASE_URL": scratch_database_url, "MODEL_CACHE_DIR": str(tmp_path / "models")}
+
+    def invoke(*args: str, input: str | None = None):
+        return runner.invoke(cli, list(args), env=env, input=input)
+
+    return invoke
+
+
+@pytest.fixture
+def loaded(run):
+    """A migrated scratch database with the catalog loaded, for `pathfinder` commands."""
+    assert run("db", "upgrade").exit_code == 0
+    assert run("catalog", "load").exit_code == 0
+    return run
+
+
+@pytest.fixture
+def polite_session() -> Iterator[PoliteSession]:
+    """A scraper session for tests against a local server: no pacing, no retries."""
+    with PoliteSession(
+        "PathfinderTests/0.1 (tests@example.org)",
+        min_interval=0.0,
+        timeout=(2.0, 5.0),
+        retries=0,
+        backoff_factor=0.0,
+    ) as polite:
+        yield polite
 
 
 @pytest.fixture(scope="session")

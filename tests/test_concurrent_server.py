@@ -36,6 +36,13 @@ REDIS_URL = "redis://127.0.0.1:6379/0"
 UPLOADERS, UPLOADS_EACH = 4, 5
 OFFICES, SAVES_EACH = 2, 5
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+UNEXPECTED: list[tuple[int, str]] = []  # uploads not sent on to their results, and why
+
+
+def page_message(html: str) -> str:
+    """The error a page shows (its alert or field messages), as text, for a failure report."""
+    found = re.findall(r'class="usa-(?:alert__text|error-message)"[^>]*>(.*?)</', html, re.S)
+    return " | ".join(re.sub(r"\s+", " ", f).strip() for f in found) or html[:300]
 
 
 class Server(NamedTuple):
@@ -154,6 +161,8 @@ def uploader(base: str, n: int):
                     f"{base}/match", data=data, files={"resume": upload}, timeout=120
                 )
             statuses.append(response.status_code)
+            if response.status_code != 303:  # the page says why: keep it for the report
+                UNEXPECTED.append((response.status_code, page_message(response.text)))
         results = client.get(f"{base}{response.headers['Location']}", timeout=60)
         assert results.status_code == 200 and "Your matches" in results.text
         return statuses
@@ -233,6 +242,7 @@ def test_simultaneous_uploads_and_saves_are_all_answered_and_stored(
     statuses = run_together(jobs)
 
     assert [s for s in statuses if s >= 500] == []
+    assert UNEXPECTED == []
     assert statuses.count(303) == UPLOADERS * UPLOADS_EACH  # every upload to its results
     assert statuses.count(302) == OFFICES * (1 + 2 * SAVES_EACH)  # registered, then saved
     assert count(url, MatchRequest) - before == UPLOADERS * UPLOADS_EACH

@@ -20,25 +20,13 @@ from scrapers.grantsgov import (
     parse_search2,
     record_from_hit,
 )
-from scrapers.http import PoliteSession
+from scrapers.json_api import FundingQuery
 
 FIXTURES = Path(__file__).parent / "fixtures" / "grantsgov"
 
 
 def load(name: str) -> Any:
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
-
-
-@pytest.fixture
-def session():
-    with PoliteSession(
-        "PathfinderTests/0.1 (tests@example.org)",
-        min_interval=0.0,
-        timeout=(2.0, 5.0),
-        retries=0,
-        backoff_factor=0.0,
-    ) as polite:
-        yield polite
 
 
 # --- search2 ----------------------------------------------------------------------------
@@ -264,7 +252,7 @@ def _fetch_payload(opp_id: int, title: str) -> dict[str, Any]:
     return payload
 
 
-def test_search_sends_the_documented_body(httpserver, session):
+def test_search_sends_the_documented_body(httpserver, polite_session):
     httpserver.expect_request(
         "/v1/api/search2",
         method="POST",
@@ -275,12 +263,12 @@ def test_search_sends_the_documented_body(httpserver, session):
             "keyword": "cybersecurity",
         },
     ).respond_with_json(load("search2_facets.json"))
-    client = GrantsGovClient(session, base_url=httpserver.url_for(""))
-    page = client.search("cybersecurity", rows=4)
+    client = GrantsGovClient(polite_session, base_url=httpserver.url_for(""))
+    page = client.search(FundingQuery("cybersecurity"), rows=4)
     assert page.hit_count == 4 and len(page.hits) == 4
 
 
-def test_search_all_pages_until_hit_count(httpserver, session):
+def test_search_all_pages_until_hit_count(httpserver, polite_session):
     for start, fixture in ((0, "search2_page1.json"), (2, "search2_page2.json")):
         httpserver.expect_ordered_request(
             "/v1/api/search2",
@@ -292,43 +280,43 @@ def test_search_all_pages_until_hit_count(httpserver, session):
                 "keyword": "election security",
             },
         ).respond_with_json(load(fixture))
-    client = GrantsGovClient(session, base_url=httpserver.url_for(""))
-    hits = list(client.search_all("election security", statuses=("posted",), rows=2))
+    client = GrantsGovClient(polite_session, base_url=httpserver.url_for(""))
+    hits = list(client.search_all(FundingQuery("election security", statuses=("posted",)), rows=2))
     assert [hit.id for hit in hits] == ["360002", "355001", "361777"]
     httpserver.check_assertions()
 
 
-def test_search_all_stops_on_an_empty_page(httpserver, session):
+def test_search_all_stops_on_an_empty_page(httpserver, polite_session):
     payload = load("search2_page1.json")
     payload["data"]["hitCount"] = 50
     payload["data"]["oppHits"] = []
     httpserver.expect_request("/v1/api/search2", method="POST").respond_with_json(payload)
-    client = GrantsGovClient(session, base_url=httpserver.url_for(""))
-    assert list(client.search_all("x", rows=2)) == []
+    client = GrantsGovClient(polite_session, base_url=httpserver.url_for(""))
+    assert list(client.search_all(FundingQuery("x"), rows=2)) == []
     assert len(httpserver.log) == 1
 
 
-def test_fetch_posts_a_numeric_id(httpserver, session):
+def test_fetch_posts_a_numeric_id(httpserver, polite_session):
     httpserver.expect_request(
         "/v1/api/fetchOpportunity", method="POST", json={"opportunityId": 320536}
     ).respond_with_json(load("fetch_posted_rolling.json"))
-    client = GrantsGovClient(session, base_url=httpserver.url_for(""))
+    client = GrantsGovClient(polite_session, base_url=httpserver.url_for(""))
     record = client.fetch("320536")
     assert record.source_id == "320536"
     with pytest.raises(ValueError):
         client.fetch("not-a-number")
 
 
-def test_fetch_error_with_http_200_is_a_source_error(httpserver, session):
+def test_fetch_error_with_http_200_is_a_source_error(httpserver, polite_session):
     httpserver.expect_request("/v1/api/fetchOpportunity", method="POST").respond_with_json(
         load("fetch_error_backend.json")
     )
-    client = GrantsGovClient(session, base_url=httpserver.url_for(""))
+    client = GrantsGovClient(polite_session, base_url=httpserver.url_for(""))
     with pytest.raises(SourceError, match="not available"):
         client.fetch(1)
 
 
-def test_iter_opportunities_dedupes_and_survives_one_failed_detail(httpserver, session):
+def test_iter_opportunities_dedupes_and_survives_one_failed_detail(httpserver, polite_session):
     aln_page = load("search2_facets.json")
     aln_page["data"]["oppHits"] = [aln_page["data"]["oppHits"][2], aln_page["data"]["oppHits"][0]]
     aln_page["data"]["hitCount"] = 2
@@ -356,7 +344,7 @@ def test_iter_opportunities_dedupes_and_survives_one_failed_detail(httpserver, s
 
     httpserver.expect_request("/v1/api/search2", method="POST").respond_with_handler(search2)
     httpserver.expect_request("/v1/api/fetchOpportunity", method="POST").respond_with_handler(fetch)
-    client = GrantsGovClient(session, base_url=httpserver.url_for(""))
+    client = GrantsGovClient(polite_session, base_url=httpserver.url_for(""))
     progress: list[tuple[int, int]] = []
     records = list(
         client.iter_opportunities(
@@ -380,32 +368,32 @@ def test_iter_opportunities_dedupes_and_survives_one_failed_detail(httpserver, s
     assert fetched == [360002, 355001, 361777, 365100]  # each once
 
 
-def test_iter_opportunities_http_error_on_one_detail_is_recorded(httpserver, session):
+def test_iter_opportunities_http_error_on_one_detail_is_recorded(httpserver, polite_session):
     page = load("search2_page2.json")
     page["data"]["hitCount"] = 1
     httpserver.expect_request("/v1/api/search2", method="POST").respond_with_json(page)
     httpserver.expect_request("/v1/api/fetchOpportunity", method="POST").respond_with_data(
         "Service Unavailable", status=503
     )
-    client = GrantsGovClient(session, base_url=httpserver.url_for(""))
+    client = GrantsGovClient(polite_session, base_url=httpserver.url_for(""))
     assert list(client.iter_opportunities(["x"], [])) == []
     assert len(client.failures) == 1 and "503" in client.failures[0].error
 
 
-def test_iter_opportunities_search_error_aborts(httpserver, session):
+def test_iter_opportunities_search_error_aborts(httpserver, polite_session):
     httpserver.expect_request("/v1/api/search2", method="POST").respond_with_json(
         {"errorcode": 1, "msg": "Webservice Fails"}
     )
-    client = GrantsGovClient(session, base_url=httpserver.url_for(""))
+    client = GrantsGovClient(polite_session, base_url=httpserver.url_for(""))
     with pytest.raises(SourceError, match="Fails"):
         list(client.iter_opportunities(["x"], []))
 
 
-def test_iter_opportunities_truncated_json_is_a_payload_error(httpserver, session):
+def test_iter_opportunities_truncated_json_is_a_payload_error(httpserver, polite_session):
     httpserver.expect_request("/v1/api/search2", method="POST").respond_with_data(
         '{"errorcode":0,"msg":"Webservice Succeeds","data":{"hitCount":3,"oppHits":[{"id"',
         content_type="application/json",
     )
-    client = GrantsGovClient(session, base_url=httpserver.url_for(""))
+    client = GrantsGovClient(polite_session, base_url=httpserver.url_for(""))
     with pytest.raises(PayloadError):
         list(client.iter_opportunities(["x"], []))

@@ -17,10 +17,12 @@ from .scraper_helpers import fixture_path, load_json, usajobs_item, usajobs_page
 
 TODAY = date(2026, 11, 22)
 SETTINGS = ScrapeSettings(
-    usajobs_api_key="test-key",
-    usajobs_email="ops@pathfinder.example",
-    simpler_api_key="simpler-key",
-    contact="ops@pathfinder.example",
+    "ops@pathfinder.example",
+    {
+        "USAJOBS_API_KEY": "test-key",
+        "USAJOBS_EMAIL": "ops@pathfinder.example",
+        "SIMPLER_API_KEY": "simpler-key",
+    },
 )
 
 
@@ -83,7 +85,7 @@ def test_a_job_gone_from_a_full_sweep_is_closed_not_deleted(httpserver, session_
 
 
 def test_usajobs_without_a_key_fails_clearly_and_stores_nothing(session_factory, db):
-    settings = ScrapeSettings(None, None, None, "ops@pathfinder.example")
+    settings = ScrapeSettings("ops@pathfinder.example")
     result = scrape_source(session_factory, "usajobs", settings, today=TODAY)
     assert result.status == RunStatus.FAILED
     assert "USAJOBS_API_KEY" in result.error

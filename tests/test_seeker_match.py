@@ -342,8 +342,9 @@ def test_jobs_are_ranked_by_fit_and_hidden_ones_are_explained(db, matcher, jobs)
     assert jobs["policy"].id not in ids  # too weak a fit to suggest
     assert result.hidden == ["1 job open only to groups you have not told us you belong to."]
     row = next(r for r in result.rows if r.id == jobs["soc"].id)
-    assert row.agency == "Cybersecurity and Infrastructure Security Agency"
-    assert row.grade == "GS-12 to GS-13" and row.location == "Arlington, Virginia"
+    assert views.agency_label(row.job) == "Cybersecurity and Infrastructure Security Agency"
+    assert views.grade_label(row.job) == "GS-12 to GS-13"
+    assert views.location_label(row.job) == "Arlington, Virginia"
     assert row.days_left == 20 and row.url.startswith("https://www.usajobs.gov/job/")
     assert any("eligible through: the public" in reason for reason in row.reasons)
 
@@ -375,7 +376,7 @@ def test_places_and_remote_preference_filter_jobs(db, matcher, jobs):
 def test_deadlines_calendar_has_one_event_per_job_shown(db, matcher, jobs):
     _, match = create(db, matcher)
     rows = ranked(db, matcher, match).rows
-    body = sm.deadlines_calendar(rows, now=NOW)
+    body = views.deadlines_calendar(rows, now=NOW)
     calendar = Calendar.from_ical(body)
     events = list(calendar.walk("VEVENT"))
     assert len(events) == len([r for r in rows if r.close_date]) >= 2

@@ -12,7 +12,7 @@ from werkzeug import Request, Response
 
 from scrapers import simpler
 from scrapers.errors import ConfigurationError, PayloadError, SourceError
-from scrapers.http import PoliteSession
+from scrapers.json_api import FundingQuery
 from scrapers.simpler import SimplerClient, category_code, parse_search
 from vocabulary.codes import FUNDING_CATEGORIES
 
@@ -21,18 +21,6 @@ FIXTURES = Path(__file__).parent / "fixtures" / "simpler"
 
 def load(name: str) -> Any:
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
-
-
-@pytest.fixture
-def session():
-    with PoliteSession(
-        "PathfinderTests/0.1 (tests@example.org)",
-        min_interval=0.0,
-        timeout=(2.0, 5.0),
-        retries=0,
-        backoff_factor=0.0,
-    ) as polite:
-        yield polite
 
 
 def test_parse_search_posted():
@@ -157,11 +145,11 @@ def test_parse_search_errors(payload, error, message):
 # --- client -----------------------------------------------------------------------------
 
 
-def test_client_needs_an_api_key(session):
+def test_client_needs_an_api_key(polite_session):
     with pytest.raises(ConfigurationError, match="API key"):
-        SimplerClient(session, api_key=None)
+        SimplerClient(polite_session, api_key=None)
     with pytest.raises(ConfigurationError):
-        SimplerClient(session, api_key="  ")
+        SimplerClient(polite_session, api_key="  ")
 
 
 def _opportunity(uuid: str, legacy: int, aln: str = "97.137") -> dict[str, Any]:
@@ -189,7 +177,7 @@ def _page(items: list[dict[str, Any]], page: int, pages: int, total: int) -> Res
     return Response(json.dumps(body), content_type="application/json")
 
 
-def test_search_sends_key_and_body(httpserver, session):
+def test_search_sends_key_and_body(httpserver, polite_session):
     httpserver.expect_request(
         "/v1/opportunities/search",
         method="POST",
@@ -207,27 +195,27 @@ def test_search_sends_key_and_body(httpserver, session):
             },
         },
     ).respond_with_json(load("search_response.json"))
-    client = SimplerClient(session, base_url=httpserver.url_for(""), api_key="test-key")
-    page = client.search("cybersecurity", ["97.137"], page_offset=2, page_size=25)
+    client = SimplerClient(polite_session, base_url=httpserver.url_for(""), api_key="test-key")
+    page = client.search(FundingQuery("cybersecurity", ("97.137",)), page_offset=2, page_size=25)
     assert len(page.records) == 3
 
 
-def test_search_rejects_long_queries(session):
-    client = SimplerClient(session, api_key="k")
+def test_search_rejects_long_queries(polite_session):
+    client = SimplerClient(polite_session, api_key="k")
     with pytest.raises(ValueError, match="100"):
-        client.search("x" * 101)
+        client.search(FundingQuery("x" * 101))
 
 
-def test_http_error_is_a_source_error(httpserver, session):
+def test_http_error_is_a_source_error(httpserver, polite_session):
     httpserver.expect_request("/v1/opportunities/search").respond_with_json(
         {"message": "Unauthorized", "status_code": 401, "data": {}}, status=401
     )
-    client = SimplerClient(session, base_url=httpserver.url_for(""), api_key="bad")
+    client = SimplerClient(polite_session, base_url=httpserver.url_for(""), api_key="bad")
     with pytest.raises(SourceError, match="401"):
-        client.search("cybersecurity")
+        client.search(FundingQuery("cybersecurity"))
 
 
-def test_iter_opportunities_pages_and_dedupes(httpserver, session):
+def test_iter_opportunities_pages_and_dedupes(httpserver, polite_session):
     pages = {
         1: [_opportunity("u1", 1), _opportunity("u2", 2)],
         2: [_opportunity("u3", 3), _opportunity("u4", 4)],
@@ -246,7 +234,7 @@ def test_iter_opportunities_pages_and_dedupes(httpserver, session):
     httpserver.expect_request("/v1/opportunities/search", method="POST").respond_with_handler(
         handler
     )
-    client = SimplerClient(session, base_url=httpserver.url_for(""), api_key="k")
+    client = SimplerClient(polite_session, base_url=httpserver.url_for(""), api_key="k")
     records = list(client.iter_opportunities(["cybersecurity"], ["97.156"], page_size=2))
     assert [r.source_id for r in records] == ["u1", "u2", "u3", "u4", "u5", "u9"]
     assert [r.legacy_id for r in records] == ["1", "2", "3", "4", "5", "9"]
@@ -254,7 +242,7 @@ def test_iter_opportunities_pages_and_dedupes(httpserver, session):
     assert len(httpserver.log) == 4  # three pages for the query, one for the ALN
 
 
-def test_iter_opportunities_slices_a_capped_query_by_aln(httpserver, session, monkeypatch):
+def test_iter_opportunities_slices_a_capped_query_by_aln(httpserver, polite_session, monkeypatch):
     monkeypatch.setattr(simpler, "MAX_RESULTS", 4)
     requests: list[tuple[str | None, tuple[str, ...], int]] = []
 
@@ -274,7 +262,7 @@ def test_iter_opportunities_slices_a_capped_query_by_aln(httpserver, session, mo
     httpserver.expect_request("/v1/opportunities/search", method="POST").respond_with_handler(
         handler
     )
-    client = SimplerClient(session, base_url=httpserver.url_for(""), api_key="k")
+    client = SimplerClient(polite_session, base_url=httpserver.url_for(""), api_key="k")
     records = list(client.iter_opportunities(["security"], ["97.137", "97.156"], page_size=2))
     assert client.capped == [("security", 10)]
     assert [r.source_id for r in records] == [
@@ -285,23 +273,23 @@ def test_iter_opportunities_slices_a_capped_query_by_aln(httpserver, session, mo
     assert ("security", (), 3) not in requests  # never asked past the cap
 
 
-def test_iter_opportunities_stops_on_an_empty_page(httpserver, session):
+def test_iter_opportunities_stops_on_an_empty_page(httpserver, polite_session):
     def handler(request: Request) -> Response:
         return _page([], 1, 7, 14)
 
     httpserver.expect_request("/v1/opportunities/search", method="POST").respond_with_handler(
         handler
     )
-    client = SimplerClient(session, base_url=httpserver.url_for(""), api_key="k")
+    client = SimplerClient(polite_session, base_url=httpserver.url_for(""), api_key="k")
     assert list(client.iter_opportunities(["cyber"], [])) == []
     assert len(httpserver.log) == 1
 
 
-def test_iter_opportunities_error_with_200(httpserver, session):
+def test_iter_opportunities_error_with_200(httpserver, polite_session):
     httpserver.expect_request("/v1/opportunities/search", method="POST").respond_with_json(
         load("error_422.json")
     )
-    client = SimplerClient(session, base_url=httpserver.url_for(""), api_key="k")
+    client = SimplerClient(polite_session, base_url=httpserver.url_for(""), api_key="k")
     with pytest.raises(SourceError, match="Validation error"):
         list(client.iter_opportunities(["cyber"], []))
 

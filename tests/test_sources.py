@@ -12,7 +12,7 @@ from scrapers.records import FundingRecord
 from scrapers.sources import REGISTRY, Source, SourceRun, lookup
 
 TODAY = date(2026, 11, 22)
-SETTINGS = ScrapeSettings(None, None, None, "ops@pathfinder.example")
+SETTINGS = ScrapeSettings("ops@pathfinder.example")
 
 
 def test_unknown_source_names_the_known_ones():
@@ -43,3 +43,15 @@ def test_a_registry_entry_is_all_a_new_source_takes(monkeypatch, session_factory
     assert result.status == RunStatus.SUCCEEDED, result.error
     assert result.counts.new == 1 and "one skipped" in result.warnings
     assert db.query(FundingOpportunity).filter_by(source="fake").one().title == "Fake cyber grant"
+
+
+def test_settings_read_every_option_a_source_declares():
+    assert set(sources.option_names()) == {"USAJOBS_API_KEY", "USAJOBS_EMAIL", "SIMPLER_API_KEY"}
+    config = {"SIMPLER_API_KEY": "k", "USAJOBS_EMAIL": "", "SCRAPER_CONTACT": "ops@example.gov"}
+    settings = ScrapeSettings.from_config(config)
+    assert settings.options == {
+        "USAJOBS_API_KEY": None,
+        "USAJOBS_EMAIL": None,  # empty is unset: the source says what it needs
+        "SIMPLER_API_KEY": "k",
+    }
+    assert "ops@example.gov" in settings.user_agent()

@@ -13,12 +13,12 @@ import click
 
 from app.cli.context import Context, pass_ctx, stop_on_terminate
 from app.cli.role_model import classify_new_jobs
+from scrapers.files import KINDS
+from scrapers.sources import REGISTRY
 
 
 @click.command()
-@click.argument(
-    "source", type=click.Choice(["usajobs", "grantsgov", "grantsgov-xml", "simpler", "all"])
-)
+@click.argument("source", type=click.Choice([*REGISTRY, "all"]))
 @click.option("--base-url", help="Point the source at another host (tests, mirrors).")
 @click.option(
     "--since",
@@ -60,9 +60,7 @@ def scrape(ctx: Context, source: str, base_url: str | None, since: Any) -> None:
 @click.option(
     "--source",
     "kind",
-    type=click.Choice(
-        ["usajobs", "grantsgov-search2", "grantsgov-fetch", "grantsgov-xml", "simpler"]
-    ),
+    type=click.Choice(KINDS),
     help="The payload kind (detected from the content when omitted).",
 )
 @pass_ctx

@@ -232,7 +232,7 @@ def change_answers(token: str):
 def deadlines(token: str):
     found = _live_match(token)
     jobs = _jobs(found, "deadline", _job_options()[1])
-    body = seeker_match.deadlines_calendar(jobs.rows)
+    body = views.deadlines_calendar(jobs.rows)
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'attachment; filename="job-deadlines.ics"'
     return _private(response)

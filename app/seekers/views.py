@@ -6,12 +6,15 @@ queries the database or knows about Flask.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from app.models import JobListing, JobStatus, MatchRequest
+from app.services.ics import Deadline, calendar_bytes
 from app.services.seekers.jobs import CLEARANCE_CHOICES, CLOSING_WITHIN, GRADES
+from app.services.seekers.matches import JobRow
 from matching.analysis import ResumeAnalysis
 from matching.jobs import HIRING_PATH_NAMES, JOB_CLEARANCE_LEVELS
 
@@ -61,6 +64,10 @@ def grade_label(job: JobListing) -> str:
     return f"{plan}, set per position" if job.pay_plan else "Not stated"
 
 
+def agency_label(job: JobListing) -> str:
+    return job.organization or job.department or "Agency not stated"
+
+
 def location_label(job: JobListing, limit: int = 2) -> str:
     places = list(job.locations or ())
     if not places:
@@ -96,6 +103,7 @@ def date_label(day: date | None) -> str:
 class JobLabels:
     """The job labels as one object for templates (`labels.grade_label(job)`)."""
 
+    agency_label = staticmethod(agency_label)
     grade_label = staticmethod(grade_label)
     location_label = staticmethod(location_label)
     clearance_label = staticmethod(clearance_label)
@@ -157,6 +165,7 @@ class ResultsView:
     today: date
     now: datetime
 
+    labels: ClassVar[JobLabels] = JOB_LABELS
     date_label = staticmethod(date_label)
     days_left_label = staticmethod(days_left_label)
 
@@ -185,6 +194,32 @@ class ResultsView:
     @staticmethod
     def fact_value(name: str, value: Any) -> str:
         return fact_display(name, value)
+
+
+def deadlines_calendar(rows: Sequence[JobRow], now: datetime | None = None) -> bytes:
+    """An iCalendar file with one all-day event per job closing date shown.
+
+    UIDs are the site's job UIDs (as in the program offices' feeds), so a calendar program
+    updates an event it already has instead of adding a second one.
+    """
+    deadlines = [
+        Deadline(
+            uid=f"job-{row.id}@pathfinder",
+            title=f"{row.title} ({agency_label(row.job)})",
+            day=row.close_date,
+            url=row.url,
+            description=(
+                f"Apply on USAJOBS before the closing date. Grade: {grade_label(row.job)}. "
+                f"Location: {location_label(row.job)}."
+                + (" This is a sample listing, not a real job." if row.is_sample else "")
+            ),
+        )
+        for row in rows
+        if row.close_date is not None
+    ]
+    return calendar_bytes(
+        deadlines, "Job deadlines from Pathfinder", _utc(now or datetime.now(UTC))
+    )
 
 
 # -- browsing jobs ----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from app.services.ingest.store import Record, RunResult, execute_run, shift_date
 from scrapers.errors import ScraperError
 from scrapers.files import SOURCE_OF_KIND, detect_kind, iter_file
 from scrapers.http import PoliteSession
-from scrapers.sources import REGISTRY, Source, SourceRun, lookup
+from scrapers.sources import REGISTRY, Source, SourceRun, lookup, option_names
 
 SOURCES: tuple[str, ...] = tuple(REGISTRY)
 # Seconds between two requests, per source (from the registry): one mapping a test can relax.
@@ -32,30 +32,24 @@ MIN_INTERVAL: dict[str, float] = {name: source.min_interval for name, source in 
 
 @dataclass(frozen=True)
 class ScrapeSettings:
-    usajobs_api_key: str | None
-    usajobs_email: str | None
-    simpler_api_key: str | None
+    """Who we are to the sources, and the settings they read, by config name.
+
+    The names are whatever registry entries declare (`scrapers.sources.option_names`), so a
+    new source's key is read from the config without a change here.
+    """
+
     contact: str
+    options: Mapping[str, str | None] = field(default_factory=dict)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> ScrapeSettings:
         return cls(
-            usajobs_api_key=config.get("USAJOBS_API_KEY") or None,
-            usajobs_email=config.get("USAJOBS_EMAIL") or None,
-            simpler_api_key=config.get("SIMPLER_API_KEY") or None,
             contact=str(config.get("SCRAPER_CONTACT") or "https://github.com/pathfinder"),
+            options={name: config.get(name) or None for name in option_names()},
         )
 
     def user_agent(self) -> str:
         return f"Pathfinder/0.1 (federal cyber pathways; contact: {self.contact})"
-
-    def options(self) -> dict[str, str | None]:
-        """The settings sources read, by config name (what registry entries declare)."""
-        return {
-            "USAJOBS_API_KEY": self.usajobs_api_key,
-            "USAJOBS_EMAIL": self.usajobs_email,
-            "SIMPLER_API_KEY": self.simpler_api_key,
-        }
 
 
 def last_success(session: Session, source: str) -> datetime | None:
@@ -115,7 +109,7 @@ def scrape_source(
     days = since_days(since, previous, today) if entry.incremental else None
     if entry.incremental:
         params["since_days"] = days
-    options = settings.options()
+    options = settings.options
     run = SourceRun(base, today, options, alns, days)
 
     def records() -> Iterator[Record]:

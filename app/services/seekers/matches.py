@@ -4,7 +4,7 @@
 compose the analysis and stores `analysis.to_dict()` in a `MatchRequest`; `analysis_of`
 reads it back as a `ResumeAnalysis`. The link token is returned once and only its SHA-256
 is stored. Open jobs are ranked when the results are viewed, so they are always today's
-(`match_jobs`); `deadlines_calendar` turns the ones shown into an iCalendar file.
+(`match_jobs`); `app.seekers.views.deadlines_calendar` turns those shown into an iCalendar file.
 
 Nothing here logs resume text, file names or answers.
 """
@@ -15,7 +15,6 @@ import hashlib
 import logging
 import re
 import secrets
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -25,8 +24,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import JobListing, MatchRequest
-from app.seekers.views import grade_label, location_label
-from app.services.ics import Deadline, calendar_bytes
 from matching.analysis import Answers, ResumeAnalysis, analyse_resume, assess_eligibility
 from matching.documents import (
     Document,
@@ -201,9 +198,7 @@ class JobRow:
 
     id: int
     title: str
-    agency: str
-    grade: str
-    location: str
+    job: JobListing  # the listing itself, for the page's agency, grade and place labels
     close_date: date | None
     days_left: int | None
     url: str | None
@@ -283,9 +278,7 @@ def match_jobs(
             JobRow(
                 id=job.id,
                 title=found.title,
-                agency=job.organization or job.department or "Agency not stated",
-                grade=grade_label(job),
-                location=location_label(job),
+                job=job,
                 close_date=found.close_date,
                 days_left=found.days_left,
                 url=found.url,
@@ -305,27 +298,3 @@ def match_jobs(
         if count and reason in _HIDDEN
     ]
     return JobResults(rows, hidden, result.total, clearance is not None)
-
-
-def deadlines_calendar(rows: Sequence[JobRow], now: datetime | None = None) -> bytes:
-    """An iCalendar file with one all-day event per job closing date shown.
-
-    UIDs are the site's job UIDs (as in the program offices' feeds), so a calendar program
-    updates an event it already has instead of adding a second one.
-    """
-    deadlines = [
-        Deadline(
-            uid=f"job-{row.id}@pathfinder",
-            title=f"{row.title} ({row.agency})",
-            day=row.close_date,
-            url=row.url,
-            description=(
-                f"Apply on USAJOBS before the closing date. Grade: {row.grade}. "
-                f"Location: {row.location}."
-                + (" This is a sample listing, not a real job." if row.is_sample else "")
-            ),
-        )
-        for row in rows
-        if row.close_date is not None
-    ]
-    return calendar_bytes(deadlines, "Job deadlines from Pathfinder", _utc(now))

@@ -1,0 +1,83 @@
+"""`pathfinder ingest`, `listings` and `scrape`: payloads stored all or nothing, then listed."""
+
+import json
+
+
+def test_ingest_then_listings_then_ingest_again_changes_nothing(run):
+    from .scraper_helpers import fixture_path
+
+    assert run("db", "upgrade").exit_code == 0
+    path = str(fixture_path("usajobs", "search_page.json"))
+    first = run("ingest", path)
+    assert first.exit_code == 0, first.output
+    assert "3 new, 0 updated, 0 unchanged, 0 closed, 0 reopened, 0 failed" in first.output
+    again = run("ingest", path)
+    assert "0 new, 0 updated, 3 unchanged" in again.output
+
+    listed = json.loads(run("listings", "--kind", "jobs", "--json").output)
+    assert len(listed) == 3
+    required = {
+        "source", "source_id", "title", "organization", "department", "series", "pay_plan",
+        "grade_low", "grade_high", "salary_min", "salary_max", "salary_interval", "locations",
+        "remote", "telework", "clearance", "hiring_paths", "open_date", "close_date", "url",
+        "summary", "status",
+    }  # fmt: skip
+    assert required <= set(listed[0])
+    assert listed[0]["url"].startswith("https://www.usajobs.gov/job/")
+
+
+def test_ingest_funding_payloads_and_list_them(run):
+    from .scraper_helpers import fixture_path
+
+    assert run("db", "upgrade").exit_code == 0
+    result = run(
+        "ingest", str(fixture_path("grantsgov", "extract.xml")), "--source", "grantsgov-xml"
+    )
+    assert result.exit_code == 0, result.output
+    listed = json.loads(run("listings", "--kind", "funding", "--json").output)
+    required = {
+        "source", "source_id", "number", "title", "agency_code", "agency",
+        "assistance_listings", "status", "open_date", "close_date", "award_ceiling",
+        "award_floor", "total_funding", "eligible_applicants", "categories", "url",
+        "description",
+    }  # fmt: skip
+    assert listed and required <= set(listed[0])
+    assert all("<" not in (item["description"] or "") for item in listed)
+
+
+def test_ingest_of_a_broken_file_stores_nothing_and_exits_non_zero(run, tmp_path):
+    assert run("db", "upgrade").exit_code == 0
+    broken = tmp_path / "search.json"
+    broken.write_text('{"SearchResult": {"SearchResultItems": [{"MatchedObjectId": "1"')
+    result = run("ingest", str(broken))
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1 and "truncated or invalid JSON" in result.output
+    assert json.loads(run("listings", "--kind", "jobs", "--json").output) == []
+
+
+def test_ingest_stores_what_fits_and_warns_of_the_record_that_does_not(run, tmp_path):
+    from .scraper_helpers import fixture_path
+
+    assert run("db", "upgrade").exit_code == 0
+    payload = json.loads(fixture_path("usajobs", "search_page.json").read_text())
+    items = payload["SearchResult"]["SearchResultItems"]
+    first = items[0]["MatchedObjectDescriptor"]
+    first["PositionTitle"] = "IT Specialist (INFOSEC) " * 30
+    items[1]["MatchedObjectDescriptor"]["PositionTitle"] += "\u0000"
+    edited = tmp_path / "search.json"
+    edited.write_text(json.dumps(payload))
+
+    result = run("ingest", str(edited))
+    assert result.exit_code == 0, result.output
+    assert "2 new, 0 updated, 0 unchanged, 0 closed, 0 reopened, 1 failed" in result.output
+    assert "warning: usajobs 801234500: title is 719 characters" in result.output
+    listed = json.loads(run("listings", "--kind", "jobs", "--json").output)
+    assert len(listed) == 2 and all("\x00" not in job["title"] for job in listed)
+
+
+def test_scrape_without_keys_reports_per_source_and_fails(run):
+    assert run("db", "upgrade").exit_code == 0
+    result = run("scrape", "usajobs")
+    assert result.exit_code == 1
+    assert "usajobs: 0 new, 0 updated, 0 unchanged, 0 closed, 0 reopened, 1 failed" in result.output
+    assert "USAJOBS_API_KEY" in result.output
