@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import render_template, request
 
 from app.auth import role_required
 from app.extensions import db_session
 from app.models import Role
 from app.services import catalog_queries
-
-bp = Blueprint("staff", __name__, url_prefix="/staff")
+from app.staff.blueprint import bp
 
 
 @bp.get("/")

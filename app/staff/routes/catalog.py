@@ -1,0 +1,7 @@
+"""OPM staff: catalog (routes to come)."""
+
+from __future__ import annotations
+
+from app.staff.blueprint import bp
+
+__all__ = ["bp"]
