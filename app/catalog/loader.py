@@ -7,6 +7,7 @@ NICE importer (official descriptions, TKS statements) are never touched here.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -16,7 +17,15 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from app.catalog.schema import Catalog, load_catalog
+from app.catalog.schema import (
+    Catalog,
+    CertificationIn,
+    FundingProgramIn,
+    PathwayIn,
+    SkillIn,
+    WorkRoleIn,
+    load_catalog,
+)
 from app.models import (
     AliasKind,
     AuditEntry,
@@ -44,6 +53,9 @@ class LoadReport:
     created: Counter[str] = field(default_factory=Counter)
     updated: Counter[str] = field(default_factory=Counter)
     deleted: Counter[str] = field(default_factory=Counter)
+    # Staff edits that differ from the files: kept (the default) or replaced (--force).
+    kept: list[tuple[str, str]] = field(default_factory=list)
+    replaced: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -88,116 +100,141 @@ def _sync(
     return by_key
 
 
+def role_values(role: WorkRoleIn, version: str) -> dict[str, Any]:
+    return {
+        "name": role.name, "category_id": role.category, "description": role.description,
+        "catalog_version": version, "opm_codes": list(role.opm_codes),
+    }  # fmt: skip
+
+
+def apply_role(role: WorkRole, values: dict[str, Any]) -> bool:
+    values = dict(values)
+    codes = values.pop("opm_codes")
+    changed = assign(role, values)
+    if role.opm_code_list != codes:
+        role.opm_codes = [WorkRoleOpmCode(code=c, position=i) for i, c in enumerate(codes)]
+        changed = True
+    return changed
+
+
+def skill_values(skill: SkillIn) -> dict[str, Any]:
+    return {
+        "name": skill.name,
+        "kind": skill.kind,
+        "aliases": {(a, AliasKind.ALIAS, False) for a in skill.aliases}
+        | {(a, AliasKind.MISSPELLING, False) for a in skill.misspellings}
+        | {(a, AliasKind.ALIAS, True) for a in skill.case_sensitive_aliases},
+        "roles": dict(skill.roles),
+    }
+
+
+def apply_skill(skill: Skill, values: dict[str, Any]) -> bool:
+    values = dict(values)
+    aliases: set[tuple[str, AliasKind, bool]] = values.pop("aliases")
+    weights: dict[str, float] = values.pop("roles")
+    changed = assign(skill, values)
+    current = {(a.alias, a.kind, a.case_sensitive) for a in skill.aliases}
+    if current != aliases:
+        keep = [a for a in skill.aliases if (a.alias, a.kind, a.case_sensitive) in aliases]
+        new = aliases - current
+        skill.aliases = keep + [
+            SkillAlias(alias=a, kind=k, case_sensitive=cs) for a, k, cs in sorted(new)
+        ]
+        changed = True
+    current_weights = {link.work_role_id: link.weight for link in skill.work_roles}
+    if current_weights != weights:
+        kept = [link for link in skill.work_roles if link.work_role_id in weights]
+        for link in kept:
+            link.weight = weights[link.work_role_id]
+        added = [
+            WorkRoleSkill(work_role_id=r, weight=w)
+            for r, w in sorted(weights.items())
+            if r not in current_weights
+        ]
+        skill.work_roles = kept + added
+        changed = True
+    return changed
+
+
+def certification_values(cert: CertificationIn, skill_ids: set[str]) -> dict[str, Any]:
+    return {
+        "acronym": cert.acronym, "name": cert.name, "vendor": cert.vendor,
+        "skill_id": cert.id if cert.id in skill_ids else None,
+        "links": {w.role: (w.dcwf_code, w.proficiency) for w in cert.work_roles},
+    }  # fmt: skip
+
+
+def apply_certification(cert: Certification, values: dict[str, Any]) -> bool:
+    values = dict(values)
+    links: dict[str, tuple[str | None, str | None]] = values.pop("links")
+    changed = assign(cert, values)
+    current = {w.work_role_id: (w.dcwf_code, w.proficiency) for w in cert.work_roles}
+    if current != links:
+        cert.work_roles = [
+            CertificationWorkRole(work_role_id=r, dcwf_code=d, proficiency=p)
+            for r, (d, p) in sorted(links.items())
+        ]
+        changed = True
+    return changed
+
+
+def pathway_values(pathway: PathwayIn) -> dict[str, Any]:
+    return pathway.model_dump(exclude={"id"})
+
+
+def apply_pathway(
+    pathway: HiringPathway, values: dict[str, Any], roles: dict[str, WorkRole]
+) -> bool:
+    values = dict(values)
+    role_ids: list[str] = values.pop("work_roles")
+    changed = assign(pathway, values)
+    if [r.id for r in pathway.work_roles] != sorted(role_ids):
+        pathway.work_roles = [roles[r] for r in sorted(role_ids)]
+        changed = True
+    return changed
+
+
+def program_values(program: FundingProgramIn) -> dict[str, Any]:
+    return program.model_dump(exclude={"aln"})
+
+
 def sync_catalog(session: Session, catalog: Catalog, actor: str = "cli") -> LoadReport:
     """Make the database's catalog equal `catalog`; the caller commits."""
     report = LoadReport(counts=catalog.counts())
 
-    categories = _sync(
+    _sync(
         session, report, "categories",
         session.scalars(select(WorkRoleCategory)), lambda c: c.id,
         {c.id: {"name": c.name, "description": c.description} for c in catalog.categories},
         lambda ident: WorkRoleCategory(id=ident), assign,
     )  # fmt: skip
     session.flush()
-
-    def apply_role(role: WorkRole, values: dict[str, Any]) -> bool:
-        codes = values.pop("opm_codes")
-        changed = assign(role, values)
-        if role.opm_code_list != codes:
-            role.opm_codes = [WorkRoleOpmCode(code=c, position=i) for i, c in enumerate(codes)]
-            changed = True
-        return changed
-
-    roles = _sync(
+    _sync(
         session, report, "work_roles",
         session.scalars(select(WorkRole).options(selectinload(WorkRole.opm_codes))),
         lambda r: r.id,
-        {
-            r.id: {
-                "name": r.name, "category_id": r.category, "description": r.description,
-                "catalog_version": catalog.version, "opm_codes": list(r.opm_codes),
-            }
-            for r in catalog.work_roles
-        },
+        {r.id: role_values(r, catalog.version) for r in catalog.work_roles},
         lambda ident: WorkRole(id=ident), apply_role,
     )  # fmt: skip
-    del categories, roles
     session.flush()
-
-    def apply_skill(skill: Skill, values: dict[str, Any]) -> bool:
-        aliases: set[tuple[str, AliasKind, bool]] = values.pop("aliases")
-        weights: dict[str, float] = values.pop("roles")
-        changed = assign(skill, values)
-        current = {(a.alias, a.kind, a.case_sensitive) for a in skill.aliases}
-        if current != aliases:
-            keep = [a for a in skill.aliases if (a.alias, a.kind, a.case_sensitive) in aliases]
-            new = aliases - current
-            skill.aliases = keep + [
-                SkillAlias(alias=a, kind=k, case_sensitive=cs) for a, k, cs in sorted(new)
-            ]
-            changed = True
-        current_weights = {link.work_role_id: link.weight for link in skill.work_roles}
-        if current_weights != weights:
-            kept = [link for link in skill.work_roles if link.work_role_id in weights]
-            for link in kept:
-                link.weight = weights[link.work_role_id]
-            added = [
-                WorkRoleSkill(work_role_id=r, weight=w)
-                for r, w in sorted(weights.items())
-                if r not in current_weights
-            ]
-            skill.work_roles = kept + added
-            changed = True
-        return changed
-
     _sync(
         session, report, "skills",
         session.scalars(
             select(Skill).options(selectinload(Skill.aliases), selectinload(Skill.work_roles))
         ),
         lambda s: s.id,
-        {
-            s.id: {
-                "name": s.name, "kind": s.kind,
-                "aliases": {(a, AliasKind.ALIAS, False) for a in s.aliases}
-                | {(a, AliasKind.MISSPELLING, False) for a in s.misspellings}
-                | {(a, AliasKind.ALIAS, True) for a in s.case_sensitive_aliases},
-                "roles": dict(s.roles),
-            }
-            for s in catalog.skills
-        },
+        {s.id: skill_values(s) for s in catalog.skills},
         lambda ident: Skill(id=ident), apply_skill,
     )  # fmt: skip
     session.flush()
     skill_ids = {s.id for s in catalog.skills}
-
-    def apply_cert(cert: Certification, values: dict[str, Any]) -> bool:
-        links: dict[str, tuple[str | None, str | None]] = values.pop("links")
-        changed = assign(cert, values)
-        current = {w.work_role_id: (w.dcwf_code, w.proficiency) for w in cert.work_roles}
-        if current != links:
-            cert.work_roles = [
-                CertificationWorkRole(work_role_id=r, dcwf_code=d, proficiency=p)
-                for r, (d, p) in sorted(links.items())
-            ]
-            changed = True
-        return changed
-
     _sync(
         session, report, "certifications",
         session.scalars(select(Certification).options(selectinload(Certification.work_roles))),
         lambda c: c.id,
-        {
-            c.id: {
-                "acronym": c.acronym, "name": c.name, "vendor": c.vendor,
-                "skill_id": c.id if c.id in skill_ids else None,
-                "links": {w.role: (w.dcwf_code, w.proficiency) for w in c.work_roles},
-            }
-            for c in catalog.certifications
-        },
-        lambda ident: Certification(id=ident), apply_cert,
+        {c.id: certification_values(c, skill_ids) for c in catalog.certifications},
+        lambda ident: Certification(id=ident), apply_certification,
     )  # fmt: skip
-
     _sync(
         session, report, "job_series",
         session.scalars(select(JobSeries)), lambda s: s.series,
@@ -210,29 +247,19 @@ def sync_catalog(session: Session, catalog: Catalog, actor: str = "cli") -> Load
         },
         lambda ident: JobSeries(series=ident), assign,
     )  # fmt: skip
-
     all_roles = {r.id: r for r in session.scalars(select(WorkRole))}
-
-    def apply_pathway(pathway: HiringPathway, values: dict[str, Any]) -> bool:
-        role_ids: list[str] = values.pop("work_roles")
-        changed = assign(pathway, values)
-        if [r.id for r in pathway.work_roles] != sorted(role_ids):
-            pathway.work_roles = [all_roles[r] for r in sorted(role_ids)]
-            changed = True
-        return changed
-
     _sync(
         session, report, "pathways",
         session.scalars(select(HiringPathway).options(selectinload(HiringPathway.work_roles))),
         lambda p: p.id,
-        {p.id: p.model_dump(exclude={"id"}) for p in catalog.pathways},
-        lambda ident: HiringPathway(id=ident), apply_pathway,
+        {p.id: pathway_values(p) for p in catalog.pathways},
+        lambda ident: HiringPathway(id=ident),
+        lambda row, values: apply_pathway(row, values, all_roles),
     )  # fmt: skip
-
     _sync(
         session, report, "funding_programs",
         session.scalars(select(FundingProgram)), lambda p: p.aln,
-        {p.aln: p.model_dump(exclude={"aln"}) for p in catalog.funding_programs},
+        {p.aln: program_values(p) for p in catalog.funding_programs},
         lambda ident: FundingProgram(aln=ident), assign,
     )  # fmt: skip
 
@@ -254,6 +281,87 @@ def sync_catalog(session: Session, catalog: Catalog, actor: str = "cli") -> Load
     return report
 
 
-def load_catalog_into(session: Session, data_dir: Path, actor: str = "cli") -> LoadReport:
-    """Validate every file first, then sync: a malformed file leaves the database untouched."""
-    return sync_catalog(session, load_catalog(data_dir), actor=actor)
+def load_catalog_into(
+    session: Session, data_dir: Path, actor: str = "cli", *, force: bool = False
+) -> LoadReport:
+    """Validate every file first, then sync: a malformed file leaves the database untouched.
+
+    An entry whose newest version is a staff edit and differs from the files is kept as
+    staff left it (listed in `kept`) unless `force`, which replaces it (`replaced`). Every
+    entry the load changes gets a new version ("load").
+    """
+    from app.catalog import documents, versions
+    from app.catalog.yaml_export import comparable
+
+    catalog = load_catalog(data_dir)
+    before = documents.snapshot(session)
+    files = file_documents(catalog)
+    differing = sorted(
+        key
+        for key in versions.staff_edited(session)
+        if key in before
+        and comparable(key[0], before[key]) != comparable(key[0], files.get(key) or {})
+    )
+    if differing and not force:
+        catalog = keeping(catalog, {key: before[key] for key in differing})
+    report = sync_catalog(session, catalog, actor=actor)
+    if force:
+        report.replaced = differing
+    else:
+        report.kept = differing
+    reason = "catalog load --force" if force else "catalog load"
+    versions.record(
+        session, before, documents.snapshot(session), "load", versions.Author(actor, None, reason)
+    )
+    return report
+
+
+def file_documents(catalog: Catalog) -> dict[tuple[str, str], dict[str, Any]]:
+    """The curated entries of a validated catalog as documents, by (kind, id)."""
+    kinds = {
+        "work_role": catalog.work_roles,
+        "skill": catalog.skills,
+        "certification": catalog.certifications,
+        "pathway": catalog.pathways,
+        "funding_program": catalog.funding_programs,
+    }
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for kind, models in kinds.items():
+        key = "aln" if kind == "funding_program" else "id"
+        for model in models:
+            out[(kind, str(getattr(model, key)))] = model.model_dump(mode="json")
+    return out
+
+
+def keeping(catalog: Catalog, entries: dict[tuple[str, str], dict[str, Any]]) -> Catalog:
+    """The catalog with these entries as the database has them instead of as the files do."""
+    from app.catalog.documents import MODELS, file_part
+
+    fields = {
+        "work_role": "work_roles",
+        "skill": "skills",
+        "certification": "certifications",
+        "pathway": "pathways",
+        "funding_program": "funding_programs",
+    }
+    changes: dict[str, Any] = {}
+    for kind, name in fields.items():
+        key = "aln" if kind == "funding_program" else "id"
+        mine = {i: d for (k, i), d in entries.items() if k == kind}
+        if not mine:
+            continue
+        models = list(getattr(catalog, name))
+        replaced = [
+            MODELS[kind].model_validate(file_part(kind, mine[str(getattr(m, key))]))
+            if str(getattr(m, key)) in mine
+            else m
+            for m in models
+        ]
+        present = {str(getattr(m, key)) for m in models}
+        replaced += [
+            MODELS[kind].model_validate(file_part(kind, doc))
+            for ident, doc in mine.items()
+            if ident not in present
+        ]
+        changes[name] = replaced
+    return dataclasses.replace(catalog, **changes)

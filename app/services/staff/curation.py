@@ -1,0 +1,205 @@
+"""OPM staff change the catalog: save an entry, see its history, revert to a version.
+
+Every save is checked against the rest of the catalog (`app.catalog.documents`), written as a
+new version of each entry it changes (`app.catalog.versions`) with who, when and why, and
+audited as "catalog.edit" or "catalog.revert", which changes the catalog version the matcher
+follows (`app.services.matcher.catalog_version`). A save names the version it was based on:
+when someone else saved the entry since, the save is refused with `EditConflict`, which
+carries their version, and nothing of either change is lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.catalog import documents, versions
+from app.catalog.documents import LABELS, Document, EntryError
+from app.models import AuditEntry, CatalogVersion, User
+
+__all__ = [
+    "Change",
+    "EditConflict",
+    "Entry",
+    "EntryError",
+    "diff",
+    "get_entry",
+    "history",
+    "revert",
+    "save_entry",
+]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One catalog entry as it is now: its document and newest version number (0: none)."""
+
+    kind: str
+    id: str
+    number: int
+    document: Document
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.kind]
+
+
+class EditConflict(Exception):
+    """The entry was saved by someone else after the version this save started from."""
+
+    def __init__(self, current: Entry, version: CatalogVersion | None) -> None:
+        super().__init__(f"{current.kind} {current.id} changed since version {current.number}")
+        self.current, self.version = current, version
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field of a document, before and after."""
+
+    field: str
+    before: Any
+    after: Any
+
+
+def diff(before: Document | None, after: Document | None) -> list[Change]:
+    """The fields that differ, in the documents' field order."""
+    before, after = before or {}, after or {}
+    names = list(after) + [name for name in before if name not in after]
+    return [Change(n, before.get(n), after.get(n)) for n in names if before.get(n) != after.get(n)]
+
+
+def get_entry(session: Session, kind: str, ident: str) -> Entry | None:
+    document = documents.document(session, kind, ident)
+    if document is None:
+        return None
+    return Entry(kind, ident, versions.current_number(session, kind, ident), document)
+
+
+def _require_reason(reason: str | None) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise EntryError("Say why you are making this change.", "reason")
+    return reason
+
+
+def _check_base(session: Session, kind: str, ident: str, base_number: int | None) -> None:
+    current = get_entry(session, kind, ident)
+    if current is None:
+        if base_number:
+            raise EntryError(f"This {LABELS[kind]} no longer exists.")
+        return
+    if base_number is None:
+        raise EntryError(f"A {LABELS[kind]} with the id {ident!r} already exists.", "id")
+    if current.number != base_number:
+        raise EditConflict(current, versions.get_version(session, kind, ident, current.number))
+
+
+def _commit_change(
+    session: Session,
+    kind: str,
+    ident: str,
+    document: Document,
+    action: str,
+    author: versions.Author,
+    reverted_to: int | None = None,
+) -> Entry:
+    """Apply `document`, version every entry it changed, audit it; the caller commits."""
+    before = documents.snapshot(session)
+    documents.apply_document(session, kind, document)
+    after = documents.snapshot(session)
+    try:
+        written = versions.record(session, before, after, action, author, reverted_to)
+    except IntegrityError:
+        # Another save took the same version number first: theirs stands, this one is undone.
+        session.rollback()
+        current = get_entry(session, kind, ident)
+        if current is None:
+            raise
+        raise EditConflict(current, None) from None
+    changes = diff(before.get((kind, ident)), after.get((kind, ident)))
+    session.add(
+        AuditEntry(
+            user_id=author.user_id,
+            actor=author.actor,
+            action=f"catalog.{action}",
+            entity_type=kind,
+            entity_id=ident,
+            changes={
+                "fields": {c.field: [c.before, c.after] for c in changes},
+                "versions": [[v.entity_type, v.entity_id, v.number] for v in written],
+                **({"reverted_to": reverted_to} if reverted_to is not None else {}),
+            },
+            note=author.reason,
+        )
+    )
+    session.flush()
+    entry = get_entry(session, kind, ident)
+    assert entry is not None
+    return entry
+
+
+def save_entry(
+    session: Session,
+    kind: str,
+    document: dict[str, Any],
+    *,
+    base_number: int | None,
+    user: User,
+    reason: str | None,
+) -> Entry:
+    """Save a new (`base_number` None) or edited entry; the caller commits.
+
+    Raises EntryError (with the field at fault) for a document the catalog cannot take, and
+    EditConflict when the entry has a newer version than `base_number`.
+    """
+    author = versions.Author(user.email, user.id, _require_reason(reason))
+    normal = documents.validate_document(kind, document, documents.Context.of(session))
+    ident = str(normal[documents.ID_FIELD[kind]])
+    _check_base(session, kind, ident, base_number)
+    current = get_entry(session, kind, ident)
+    if current is not None and current.document == normal:
+        raise EntryError("Nothing changed: this is the entry as it is now.")
+    return _commit_change(session, kind, ident, normal, "edit", author)
+
+
+def revert(
+    session: Session,
+    kind: str,
+    ident: str,
+    number: int,
+    *,
+    base_number: int,
+    user: User,
+    reason: str | None,
+) -> Entry:
+    """Make version `number` the entry's content again, as a new version; the caller commits."""
+    author = versions.Author(user.email, user.id, _require_reason(reason))
+    target = versions.get_version(session, kind, ident, number)
+    if target is None or target.document is None:
+        raise EntryError(f"Version {number} of this {LABELS[kind]} cannot be restored.")
+    _check_base(session, kind, ident, base_number)
+    normal = documents.validate_document(kind, target.document, documents.Context.of(session))
+    current = get_entry(session, kind, ident)
+    if current is not None and current.document == normal:
+        raise EntryError(f"The {LABELS[kind]} is already as version {number} left it.")
+    return _commit_change(session, kind, ident, normal, "revert", author, reverted_to=number)
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One version with what it changed from the one before."""
+
+    version: CatalogVersion
+    changes: list[Change]
+
+
+def history(session: Session, kind: str, ident: str) -> list[HistoryRow]:
+    """Every version of the entry, newest first, each with its changes."""
+    rows, previous = [], None
+    for version in versions.history(session, kind, ident):
+        rows.append(HistoryRow(version, diff(previous, version.document)))
+        previous = version.document
+    return rows[::-1]
