@@ -56,11 +56,14 @@ def test_a_malformed_catalog_is_rejected_with_its_location(run, tmp_path):
 def test_import_nice_workbook_and_reimport(run, nice_workbook):
     assert run("db", "upgrade").exit_code == 0
     assert run("catalog", "load").exit_code == 0
-    result = run("catalog", "import-nice", str(nice_workbook))
+    result = run("catalog", "import-nice", str(nice_workbook), "--yes")
     assert result.exit_code == 0, result.output
     assert "NICE v2.1.0: 2 work roles, 4 statements" in result.output
+    assert "Applied NICE v2.1.0" in result.output
     again = run("catalog", "import-nice", str(nice_workbook))
-    assert "0 roles created, 0 updated, 0 statements new, 0 changed" in again.output
+    assert again.exit_code == 0, again.output
+    assert "No changes: the database already matches nice.xlsx." in again.output
+    assert "Apply nice.xlsx" not in again.output  # nothing to confirm
     exported = json.loads(run("catalog", "export", "--json").output)
     assert exported["counts"]["tks_statements"] == 4
 
@@ -72,3 +75,35 @@ def test_import_nice_rejects_another_layout(run, tmp_path):
     result = run("catalog", "import-nice", str(path))
     assert result.exit_code == 1
     assert "not a readable .xlsx" in result.output
+
+
+def test_import_nice_shows_the_diff_and_applies_only_when_confirmed(loaded, nice_workbook):
+    declined = loaded("catalog", "import-nice", str(nice_workbook), input="n\n")
+    assert declined.exit_code == 1  # aborted
+    assert "Statements added: 4" in declined.output
+    assert "  T0001: Analyze alerts from intrusion detection sensors" in declined.output
+    assert "Work roles added: 0" in declined.output
+    assert "Apply nice.xlsx to the database? [y/N]" in declined.output
+    assert "Applied" not in declined.output
+    exported = json.loads(loaded("catalog", "export", "--json").output)
+    assert exported["counts"]["tks_statements"] == 0
+
+    accepted = loaded("catalog", "import-nice", str(nice_workbook), input="y\n")
+    assert accepted.exit_code == 0, accepted.output
+    assert "Applied NICE v2.1.0: 2 work roles, 4 statements (0 roles created" in accepted.output
+    exported = json.loads(loaded("catalog", "export", "--json").output)
+    assert exported["counts"]["tks_statements"] == 4
+
+
+def test_import_nice_dry_run_only_shows(loaded, tmp_path):
+    from .conftest import build_nice_workbook
+
+    path = build_nice_workbook(tmp_path / "newer.xlsx", extra_role=True)
+    result = loaded("catalog", "import-nice", str(path), "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "Work roles added: 1" in result.output
+    assert "  PD-WRL-099 Example Future Role" in result.output
+    assert "Work roles removed: " in result.output and "the import keeps them" in result.output
+    assert "Dry run: nothing was applied." in result.output
+    exported = json.loads(loaded("catalog", "export", "--json").output)
+    assert exported["counts"]["tks_statements"] == 0

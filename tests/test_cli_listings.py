@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 
 def test_ingest_then_listings_then_ingest_again_changes_nothing(run):
     from .scraper_helpers import fixture_path
@@ -81,3 +83,101 @@ def test_scrape_without_keys_reports_per_source_and_fails(run):
     assert result.exit_code == 1
     assert "usajobs: 0 new, 0 updated, 0 unchanged, 0 closed, 0 reopened, 1 failed" in result.output
     assert "USAJOBS_API_KEY" in result.output
+
+
+@pytest.fixture
+def fake_scrapes(monkeypatch):
+    """`scrape_source` replaced by an empty, successful run: no network, a real recorded run."""
+    from app.services.ingest import scrape
+    from app.services.ingest.store import execute_run
+    from scrapers.sources import REGISTRY
+
+    ran: list[str] = []
+
+    def fake(factory, source, settings, **kwargs):
+        ran.append(source)
+        store = REGISTRY[source].store_name
+        result = execute_run(factory, store, lambda: iter([]), params={"source": source})
+        result.source = source
+        return result
+
+    monkeypatch.setattr(scrape, "scrape_source", fake)
+    return ran
+
+
+def requests_in(url: str, *sources: str) -> list[int]:
+    """Queue re-runs in the command's database, as the staff page does; their IDs."""
+    from sqlalchemy.orm import Session
+
+    from app.db import make_engine
+    from app.models import ScrapeRequest
+
+    engine = make_engine(url)
+    with Session(engine) as session:
+        rows = [ScrapeRequest(source=s) for s in sources]
+        session.add_all(rows)
+        session.commit()
+        ids = [r.id for r in rows]
+    engine.dispose()
+    return ids
+
+
+def request_rows(url: str) -> dict[int, tuple]:
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from app.db import make_engine
+    from app.models import ScrapeRequest, ScrapeRun
+
+    engine = make_engine(url)
+    with Session(engine) as session:
+        found = {
+            r.id: (r.picked_at is not None, r.run_id, session.get(ScrapeRun, r.run_id))
+            for r in session.scalars(select(ScrapeRequest))
+        }
+        rows = {i: (picked, run_id, run.params["source"] if run else None)
+                for i, (picked, run_id, run) in found.items()}  # fmt: skip
+    engine.dispose()
+    return rows
+
+
+def test_scrape_queued_with_nothing_queued(run, fake_scrapes):
+    assert run("db", "upgrade").exit_code == 0
+    result = run("scrape", "queued")
+    assert result.exit_code == 0, result.output
+    assert "No queued scrapes." in result.output
+    assert fake_scrapes == []
+
+
+def test_scrape_queued_runs_each_request_once(run, fake_scrapes, scratch_database_url):
+    assert run("db", "upgrade").exit_code == 0
+    first, second = requests_in(scratch_database_url, "simpler", "grantsgov-xml")
+    result = run("scrape", "queued")
+    assert result.exit_code == 0, result.output
+    assert fake_scrapes == ["simpler", "grantsgov-xml"]  # oldest first
+    assert "simpler: 0 new, 0 updated" in result.output
+    assert "1 queued request of simpler done by run" in result.output
+    assert "Queued scrapes: 2 runs, 0 failed, 0 left queued." in result.output
+    rows = request_rows(scratch_database_url)
+    assert rows[first][0] and rows[first][2] == "simpler"
+    assert rows[second][0] and rows[second][2] == "grantsgov-xml"
+    again = run("scrape", "queued")
+    assert "No queued scrapes." in again.output and len(fake_scrapes) == 2
+
+
+def test_scrape_all_takes_the_queued_requests_of_its_sources(
+    run, fake_scrapes, scratch_database_url, monkeypatch
+):
+    import importlib
+
+    listings_module = importlib.import_module("app.cli.listings")
+    monkeypatch.setattr(listings_module, "classify_new_jobs", lambda ctx: None)
+    assert run("db", "upgrade").exit_code == 0
+    [queued] = requests_in(scratch_database_url, "grantsgov")
+    result = run("scrape", "all")
+    assert result.exit_code == 0, result.output
+    assert fake_scrapes == ["usajobs", "grantsgov", "grantsgov-xml", "simpler"]
+    assert "1 queued request of grantsgov done by run" in result.output
+    picked, run_id, source = request_rows(scratch_database_url)[queued]
+    assert picked and run_id and source == "grantsgov"
+    assert "No queued scrapes." in run("scrape", "queued").output

@@ -46,7 +46,7 @@ def test_staff_see_when_runs_finished_and_which_records_failed(client, db, sessi
 
     execute_run(session_factory, "usajobs", records, kind="ingest")
     login(client, db)
-    html = client.get("/staff/").get_data(as_text=True)
+    html = client.get("/staff/operations").get_data(as_text=True)
     check_page_structure(html)
     assert '<td data-label="Failed">1</td>' in html
     assert "<summary>1 warning</summary>" in html
@@ -72,7 +72,7 @@ def test_staff_see_how_many_jobs_a_run_reopened(client, db, session_factory):
     execute_run(session_factory, "usajobs", lambda: iter(jobs[:1]), full_sweep=True)
     execute_run(session_factory, "usajobs", lambda: iter(jobs), kind="ingest")
     login(client, db)
-    html = client.get("/staff/").get_data(as_text=True)
+    html = client.get("/staff/operations").get_data(as_text=True)
     check_page_structure(html)
     assert '<th scope="col">Reopened</th>' in html
     assert '<td data-label="Closed">2</td>' in html  # the sweep closed two ...

@@ -6,8 +6,8 @@ derived parts, `skills` (skill id -> weight) and `certifications` (ids): they ar
 with the skills and certifications, but staff edit them with the role, so a role's history
 shows them. `file_part` drops them again.
 
-`apply_document` writes one document to the database through the loader's own functions,
-after `validate_document` has checked it against the rest of the catalog.
+`apply_document` writes one document to the database through `app.catalog.apply` (as the
+loader does), after `validate_document` has checked it against the rest of the catalog.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from app.catalog import loader
+from app.catalog import apply
 from app.catalog.schema import (
     CertificationIn,
     FundingProgramIn,
@@ -336,18 +336,18 @@ def apply_document(session: Session, kind: str, document: Mapping[str, Any]) -> 
     row = _row(session, kind, ident)
     if kind == "work_role":
         version = row.catalog_version if getattr(row, "catalog_version", None) else "staff"
-        loader.apply_role(row, loader.role_values(model, version))  # type: ignore[arg-type]
+        apply.apply_role(row, apply.role_values(model, version))  # type: ignore[arg-type]
         session.flush()
         _apply_role_links(session, row, document)
     elif kind == "skill":
-        loader.apply_skill(row, loader.skill_values(model))  # type: ignore[arg-type]
+        apply.apply_skill(row, apply.skill_values(model))  # type: ignore[arg-type]
     elif kind == "certification":
         skills = {ident} if session.get(Skill, ident) else set()
-        loader.apply_certification(row, loader.certification_values(model, skills))  # type: ignore[arg-type]
+        apply.apply_certification(row, apply.certification_values(model, skills))  # type: ignore[arg-type]
     elif kind == "pathway":
         roles = {r.id: r for r in session.scalars(select(WorkRole))}
-        loader.apply_pathway(row, loader.pathway_values(model), roles)  # type: ignore[arg-type]
+        apply.apply_pathway(row, apply.pathway_values(model), roles)  # type: ignore[arg-type]
     else:
-        loader.assign(row, loader.program_values(model))  # type: ignore[arg-type]
+        apply.assign(row, apply.program_values(model))  # type: ignore[arg-type]
     session.flush()
     session.expire_all()  # relationships read next (documents, the matcher) see the new rows

@@ -8,6 +8,7 @@ role ID listing its statement IDs. Re-importing the same workbook changes nothin
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from app.catalog.loader import assign
+from app.catalog.apply import assign
 from app.models import (
     AuditEntry,
     NiceImport,
@@ -85,7 +86,17 @@ def _cell(value: object) -> str:
 def parse_workbook(path: Path) -> ParsedWorkbook:
     """Read the workbook; raise NiceImportError with a plain reason when the layout differs."""
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise NiceImportError(f"{path.name} could not be read ({exc.strerror or exc})") from None
+    return parse_workbook_data(path.name, data)
+
+
+def parse_workbook_data(filename: str, data: bytes) -> ParsedWorkbook:
+    """`parse_workbook` for a workbook's bytes (an upload); `filename` names it in errors."""
+    path = Path(filename)
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise NiceImportError(f"{path.name} is not a readable .xlsx workbook ({exc})") from None
     try:
@@ -175,8 +186,20 @@ def _statements(rows: list[tuple[Any, ...]], where: str) -> dict[str, str]:
 
 def import_workbook(session: Session, path: Path, actor: str = "cli") -> ImportReport:
     """Load the workbook's roles and statements; the caller commits."""
-    parsed = parse_workbook(path)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return import_workbook_data(session, path.name, path.read_bytes(), actor)
+
+
+def import_workbook_data(
+    session: Session,
+    filename: str,
+    data: bytes,
+    actor: str = "cli",
+    *,
+    user_id: int | None = None,
+) -> ImportReport:
+    """`import_workbook` for a workbook's bytes (a confirmed upload); the caller commits."""
+    parsed = parse_workbook_data(filename, data)
+    digest = hashlib.sha256(data).hexdigest()
     report = ImportReport(parsed.version, len(parsed.roles), len(parsed.statements))
 
     existing_statements = {s.id: s for s in session.scalars(select(TksStatement))}
@@ -241,7 +264,7 @@ def import_workbook(session: Session, path: Path, actor: str = "cli") -> ImportR
         session.add(
             NiceImport(
                 version=parsed.version,
-                filename=path.name,
+                filename=filename,
                 sha256=digest,
                 work_roles=report.work_roles,
                 statements=report.statements,
@@ -250,6 +273,7 @@ def import_workbook(session: Session, path: Path, actor: str = "cli") -> ImportR
         session.add(
             AuditEntry(
                 actor=actor,
+                user_id=user_id,
                 action="catalog.import_nice",
                 entity_type="catalog",
                 entity_id=parsed.version,
@@ -259,7 +283,7 @@ def import_workbook(session: Session, path: Path, actor: str = "cli") -> ImportR
                     "new_statements": report.new_statements,
                     "changed_statements": report.changed_statements,
                 },
-                note=path.name,
+                note=filename,
             )
         )
     return report

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -16,9 +16,12 @@ from app.cli.role_model import classify_new_jobs
 from scrapers.files import KINDS
 from scrapers.sources import REGISTRY
 
+if TYPE_CHECKING:
+    from app.services.ingest.store import RunResult
+
 
 @click.command()
-@click.argument("source", type=click.Choice([*REGISTRY, "all"]))
+@click.argument("source", type=click.Choice([*REGISTRY, "all", "queued"]))
 @click.option("--base-url", help="Point the source at another host (tests, mirrors).")
 @click.option(
     "--since",
@@ -27,15 +30,19 @@ from scrapers.sources import REGISTRY
 )
 @pass_ctx
 def scrape(ctx: Context, source: str, base_url: str | None, since: Any) -> None:
-    """Gather listings from SOURCE (or all), politely and incrementally."""
+    """Gather listings from SOURCE (or all), politely and incrementally.
+
+    `queued` runs the re-runs staff queued on the operations page, oldest first; `all` also
+    takes the queued requests of the sources it runs.
+    """
     from app.services.ingest.scrape import SOURCES, ScrapeSettings, scrape_source
+    from app.services.staff import operations
 
     with ctx.session():
         pass  # checks the database is migrated
     settings = ScrapeSettings.from_config(ctx.app.config)
-    sources = SOURCES if source == "all" else (source,)
-    failed = False
-    for name in sources:
+
+    def run_one(name: str) -> RunResult:
         with _progress(f"{name}") as tick, stop_on_terminate():
             result = scrape_source(
                 ctx.session_factory,
@@ -48,11 +55,45 @@ def scrape(ctx: Context, source: str, base_url: str | None, since: Any) -> None:
         click.echo(result.summary())
         for warning in result.warnings:
             click.echo(f"  warning: {warning}")
-        failed = failed or result.error is not None
-    if any(name == "usajobs" for name in sources):
+        return result
+
+    if source == "queued":
+        done = operations.run_queued(ctx.session_factory, run_one).runs
+    else:
+        sources = SOURCES if source == "all" else (source,)
+        if source == "all":
+            done = [operations.run_with_requests(ctx.session_factory, n, run_one) for n in sources]
+        else:
+            done = [operations.QueuedRun(source, [], run_one(source))]
+    _queue_summary(source, done)
+    if any(run.source == "usajobs" for run in done):
         classify_new_jobs(ctx)
-    if failed:
+    if any(run.result is None or run.result.error is not None for run in done):
         raise SystemExit(1)
+
+
+def _queue_summary(source: str, done: list[Any]) -> None:
+    """What happened to the queued requests: which runs took them, which wait."""
+    if source == "queued" and not done:
+        click.echo("No queued scrapes.")
+        return
+    for run in done:
+        if not run.request_ids:
+            continue
+        count = len(run.request_ids)
+        what = f"{count} queued request{'s' if count != 1 else ''} of {run.source}"
+        if run.released:
+            click.echo(f"  {what} left queued: the run did not start")
+        else:
+            click.echo(f"  {what} done by run {run.result.run_id}")
+    if source == "queued":
+        ran = sum(1 for run in done if not run.released)
+        waiting = sum(1 for run in done if run.released)
+        failed = sum(1 for run in done if not run.released and run.result.error)
+        click.echo(
+            f"Queued scrapes: {ran} run{'s' if ran != 1 else ''}, {failed} failed, "
+            f"{waiting} left queued."
+        )
 
 
 @click.command()
