@@ -107,3 +107,46 @@ def test_import_nice_dry_run_only_shows(loaded, tmp_path):
     assert "Dry run: nothing was applied." in result.output
     exported = json.loads(loaded("catalog", "export", "--json").output)
     assert exported["counts"]["tks_statements"] == 0
+
+
+def test_export_yaml_writes_data_files_that_load_back_unchanged(loaded, tmp_path):
+    out = tmp_path / "exported"
+    result = loaded("catalog", "export", "--yaml", str(out))
+    assert result.exit_code == 0, result.output
+    assert "Exported the catalog as 7 files" in result.output
+    assert (out / "work_roles.yaml").read_bytes() == (DATA_DIR / "work_roles.yaml").read_bytes()
+    again = loaded("catalog", "load", "--data-dir", str(out))
+    assert again.exit_code == 0 and "No changes" in again.output
+
+
+def test_load_names_the_staff_edits_it_keeps_and_force_replaces_them(
+    loaded, tmp_path, scratch_database_url
+):
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    programs = data / "funding_programs.yaml"
+    programs.write_text(programs.read_text().replace('tier: "A"', 'tier: "B"', 1))
+    # A staff edit of the same entry, as the staff pages make it.
+    from sqlalchemy.orm import Session
+
+    from app.db import make_engine
+    from app.models import Role, User, UserRole
+    from app.services.staff import curation
+
+    engine = make_engine(scratch_database_url)
+    with Session(engine) as session:
+        user = User(email="curator@opm.example.gov", password_hash="x", display_name="C")
+        user.roles = [UserRole(role=Role.OPM_STAFF)]
+        session.add(user)
+        entry = curation.get_entry(session, "funding_program", "32.012")
+        doc = {**entry.document, "summary": "Staff wording of the summary."}
+        curation.save_entry(
+            session, "funding_program", doc, base_number=entry.number, user=user, reason="r"
+        )
+        session.commit()
+    engine.dispose()
+    kept = loaded("catalog", "load", "--data-dir", str(data))
+    assert kept.exit_code == 0, kept.output
+    assert "Kept 1 staff edit that differ from the files: funding program 32.012" in kept.output
+    forced = loaded("catalog", "load", "--data-dir", str(data), "--force")
+    assert "Replaced 1 staff edit(s) with the files: funding program 32.012" in forced.output
