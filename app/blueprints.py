@@ -7,6 +7,7 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from app.account import routes as account
+    from app.admin import routes as admin
     from app.agency import routes as agency
     from app.auth import login_manager
     from app.funding import routes as funding
@@ -21,3 +22,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff.bp)
     app.register_blueprint(agency.bp)
     app.register_blueprint(account.bp)
+    app.register_blueprint(admin.bp)

@@ -36,6 +36,8 @@ class Config:
     LOGIN_ADDRESS_LIMIT = "20 per hour"
     REGISTER_LIMIT = "10 per hour"
     PASSWORD_CHANGE_LIMIT = "5 per 15 minutes"
+    # How long an admin's invitation link (OPM staff, agency posters) works.
+    INVITATION_HOURS = 7 * 24
     # Shared state for rate limits: Redis when set (every instance sees the same counts),
     # else each process counts on its own.
     REDIS_URL = ""
@@ -55,6 +57,10 @@ class Config:
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
     # Fitted matcher models, shared by processes on one host (a read-only disk just refits).
     MODEL_CACHE_DIR = str(INSTANCE_DIR / "cache")
+    # After a catalog change, "background": a request is answered with the previous model
+    # while the new one is fitted (or loaded from MODEL_CACHE_DIR) in a background thread;
+    # "inline": the request waits for it. Commands always wait (app.services.fitted_cache).
+    MODEL_REFIT = "background"
     # Uploads: resumes are small documents; anything larger is refused before it is read.
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024
     WTF_CSRF_ENABLED = True

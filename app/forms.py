@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
 
 
 def without_nul(value: Any) -> Any:
@@ -21,3 +23,10 @@ class Form(FlaskForm):
         def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
             options["filters"] = (without_nul, *(options.get("filters") or ()))
             return unbound_field.bind(form=form, **options)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A group of checkboxes (rendered by the templates as USWDS checkboxes)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

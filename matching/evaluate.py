@@ -1,6 +1,7 @@
 """Measure the role matcher on the labelled development set, against two baselines.
 
     python -m matching.evaluate [--devset matching/devset/dev.jsonl] [--data-dir data] [--json]
+                                [--overrides overrides.jsonl]
 
 The dev set is only for measuring and for choosing `MATCH_THRESHOLD`; nothing is fitted on
 it. Each line: {"id", "kind": "resume"|"posting", "text", "roles": [primary first, ...],
@@ -19,6 +20,13 @@ Metrics on cyber texts: nDCG@5 (gain 2 for the primary role, 1 for other listed 
 P@1 strict (top role is the primary), P@1 lenient (top role is any listed role), recall@3
 (a listed role in the top 3) and the share of texts with a match (top score >= threshold).
 On negatives: the false-match rate (share whose top score >= threshold).
+
+`--overrides FILE` also measures agreement with OPM staff: FILE holds one job a line,
+{"id", "text", "roles": [primary first, ...]}, the jobs whose work roles staff overrode
+(`pathfinder classifications export FILE`). Agreement is the share of those jobs whose top
+role is the staff's primary role (top 1), and whose top 3 roles include it (top 3). The
+matcher measured is fitted on the catalog alone, as for the dev set, so it is not scored on
+its own training examples.
 """
 
 from __future__ import annotations
@@ -206,6 +214,48 @@ def evaluate(
     }
 
 
+def override_agreement(
+    records: Sequence[dict[str, Any]], catalog: CatalogSpec, matcher: RoleMatcher
+) -> dict[str, Any]:
+    """How often the matcher's top role is the staff's primary role, and within its top 3.
+
+    Records whose primary role the catalog does not know are counted as skipped.
+    """
+    known = {r.id for r in catalog.roles}
+    usable = [r for r in records if r.get("roles") and r["roles"][0] in known]
+    top1 = top3 = 0
+    if usable:
+        ids = np.asarray([r.id for r in catalog.roles], dtype=object)
+        scores = matcher.score_texts([str(r.get("text") or "") for r in usable])
+        for record, row in zip(usable, scores, strict=True):
+            order = list(ids[np.lexsort((np.arange(len(ids)), -row))][:3])
+            top1 += order[0] == record["roles"][0]
+            top3 += record["roles"][0] in order
+    n = len(usable)
+    return {
+        "n": n,
+        "skipped": len(records) - n,
+        "top1": top1,
+        "top3": top3,
+        "top1_rate": top1 / n if n else float("nan"),
+        "top3_rate": top3 / n if n else float("nan"),
+    }
+
+
+def format_agreement(agreement: dict[str, Any]) -> str:
+    """The agreement lines printed by `--overrides`."""
+    n, skipped = agreement["n"], agreement["skipped"]
+    lines = [
+        f"agreement with OPM staff overrides: {n} jobs"
+        + (f" ({skipped} skipped: no known primary role)" if skipped else ""),
+        f"  top role is the staff's primary role:   {agreement['top1_rate']:.3f} "
+        f"({agreement['top1']} of {n})",
+        f"  staff's primary role in the top 3:      {agreement['top3_rate']:.3f} "
+        f"({agreement['top3']} of {n})",
+    ]
+    return "\n".join(lines)
+
+
 # -- command line -----------------------------------------------------------------------------
 
 
@@ -245,13 +295,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--devset", type=Path, default=DEFAULT_DEVSET)
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument(
+        "--overrides",
+        type=Path,
+        help="JSON lines of staff overrides ({id, text, roles}) to measure agreement with",
+    )
     args = parser.parse_args(argv)
-    if not args.devset.exists():
-        print(f"no dev set at {args.devset}", file=sys.stderr)
-        return 2
+    for path, what in ((args.devset, "dev set"), (args.overrides, "overrides file")):
+        if path is not None and not path.exists():
+            print(f"no {what} at {path}", file=sys.stderr)
+            return 2
     catalog = load_catalog_spec(args.data_dir)
-    report = evaluate(load_devset(args.devset), catalog)
-    print(json.dumps(report, indent=2) if args.json else format_report(report))
+    matcher = build_role_matcher(catalog)
+    report = evaluate(load_devset(args.devset), catalog, matcher)
+    if args.overrides is not None:
+        report["overrides"] = override_agreement(load_devset(args.overrides), catalog, matcher)
+    text = format_report(report)
+    if "overrides" in report:
+        text += "\n\n" + format_agreement(report["overrides"])
+    print(json.dumps(report, indent=2) if args.json else text)
     return 0
 
 

@@ -19,6 +19,10 @@ respected, no typo search and no negation context: postings are edited text that
 the job needs) and the role-text TF-IDF computed with the role matcher's own fitted vectorizer
 vocabulary and idf. On the sample USAJOBS postings the two agree on the top role. The person's
 text always goes through the full extractor.
+
+Staff-set roles. A posting whose work roles OPM staff set or confirmed (`JobPosting.roles`,
+primary first) is not classified: its role scores are `STAFF_ROLE_SCORES` for those roles, in
+order, and 0 for every other role.
 """
 
 from __future__ import annotations
@@ -126,6 +130,9 @@ EXCLUSION_REASONS: tuple[str, ...] = (
     "remote",
 )
 
+# The role scores (0-100) of a posting's staff-set roles, primary first; the rest score 0.
+STAFF_ROLE_SCORES: tuple[float, ...] = (100.0, 90.0, 80.0)
+
 _NO_GRADE = -1
 _NO_DATE = np.iinfo(np.int32).max  # no close date: never excluded as closed
 
@@ -151,6 +158,7 @@ class JobPosting:
     telework: bool | None = None
     close_date: date | None = None
     url: str | None = None
+    roles: tuple[str, ...] = ()  # work roles set by staff, primary first: used as given
 
     @classmethod
     def from_record(cls, record: Any, id: int | str | None = None) -> JobPosting:
@@ -178,6 +186,7 @@ class JobPosting:
             telework=get("telework"),
             close_date=get("close_date"),
             url=get("url"),
+            roles=tuple(get("roles") or ()),
         )
 
 
@@ -468,6 +477,7 @@ class JobIndex(BaseEstimator):
 
         job_skills, vocab_counts = self._featurize(postings)
         self.job_skills_ = job_skills  # (n_jobs, n_skills) CSR of exact-alias mention counts
+        self.staff_set_ = self._apply_staff_roles(postings)
         self._build_tfidf(vocab_counts)
         self._build_filters(postings)
         return self
@@ -516,6 +526,20 @@ class JobIndex(BaseEstimator):
         counts = _counts_matrix(term_idx, term_ptr, len(vocab), values=term_cnt)
         del term_idx, term_cnt
         return job_skills, (vocab, counts)
+
+    def _apply_staff_roles(self, postings: list[JobPosting]) -> np.ndarray:
+        """Replace the classification of postings with staff-set roles; which postings had."""
+        column = {str(r): j for j, r in enumerate(self.role_ids_)}
+        staff = np.zeros(len(postings), dtype=bool)
+        for row, posting in enumerate(postings):
+            known = [column[r] for r in dict.fromkeys(posting.roles) if r in column]
+            if not known:
+                continue  # no roles set, or none the catalog still knows: the model's stand
+            self.job_roles_[row] = 0.0
+            for rank, j in enumerate(known):
+                self.job_roles_[row, j] = STAFF_ROLE_SCORES[min(rank, len(STAFF_ROLE_SCORES) - 1)]
+            staff[row] = True
+        return staff
 
     def _score_features(
         self, skill_counts: sparse.csr_matrix, role_term_counts: sparse.csr_matrix

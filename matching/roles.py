@@ -18,7 +18,9 @@ text's best score and two evidence terms (the weight of the role's skills found,
 cyber skills found), so text similarity alone cannot lift a text with no cyber skills to a
 match. It is fitted on pseudo-documents generated from the catalog itself (see
 `make_pseudo_corpus`): sampled skill aliases and description sentences with noise, role
-mixtures, and non-cyber filler as negatives. No hand-labelled text is used for fitting.
+mixtures, and non-cyber filler as negatives. Hand-labelled texts (OPM staff's overrides of
+job classifications) can be added to that corpus, weighted: `RoleMatcher.fit(X, y)`. With none,
+the model is exactly the catalog-only one.
 
 `RoleMatcher` wraps the pipeline for the site: `rank(text)` returns `RoleMatch` objects with
 the score, the evidence spans, the role's most important missing skills and its
@@ -246,7 +248,8 @@ class RoleRanker(BaseEstimator):
         self.text_weight = text_weight
         self.C = C
 
-    def fit(self, X: Any, Y: Any) -> RoleRanker:
+    def fit(self, X: Any, Y: Any, sample_weight: Any = None) -> RoleRanker:
+        """Fit the calibration; `sample_weight` (one weight per text) weighs its rows."""
         catalog = _require_catalog(self.catalog, "RoleRanker")
         self.role_ids_ = np.array([r.id for r in catalog.roles], dtype=object)
         self.n_skills_ = len(catalog.skills)
@@ -260,8 +263,17 @@ class RoleRanker(BaseEstimator):
         if Y.shape != (X.shape[0], len(self.role_ids_)):
             raise ValueError(f"Y must be (n_texts, {len(self.role_ids_)}), got {Y.shape}")
         features = self._calibration_features(X)
+        weights = None
+        if sample_weight is not None:
+            sample_weight = np.asarray(sample_weight, dtype=float).ravel()
+            if sample_weight.shape != (X.shape[0],):
+                raise ValueError(f"sample_weight must have {X.shape[0]} values")
+            # Rows are (text, role) pairs, a text's roles together: each text's weight repeats.
+            weights = np.repeat(sample_weight, len(self.role_ids_))
         self.calibrator_ = LogisticRegression(C=self.C, max_iter=1000)
-        self.calibrator_.fit(features.reshape(-1, features.shape[-1]), Y.ravel())
+        self.calibrator_.fit(
+            features.reshape(-1, features.shape[-1]), Y.ravel(), sample_weight=weights
+        )
         return self
 
     def _split(self, X: Any) -> tuple[sparse.csr_matrix, np.ndarray]:
@@ -523,6 +535,39 @@ def make_pseudo_corpus(
     return texts, Y
 
 
+def labelled_examples(
+    catalog: CatalogSpec, X: Iterable[str] | None, y: Any
+) -> tuple[list[str], np.ndarray]:
+    """(texts, Y) of labelled texts X with role-id lists y, as `make_pseudo_corpus` returns.
+
+    Unknown role ids are ignored; texts with no known role are left out.
+    """
+    index = {r.id: j for j, r in enumerate(catalog.roles)}
+    if X is None:
+        if y is not None:
+            raise ValueError("y (role-id lists) given without the texts X")
+        return [], np.zeros((0, len(index)), dtype=int)
+    texts = _as_texts(X)
+    if y is None:
+        raise ValueError("labelled texts X need y: one list of work-role ids per text")
+    labels = list(y)
+    if len(labels) != len(texts):
+        raise ValueError(f"y must give one role list per text ({len(texts)}), got {len(labels)}")
+    kept: list[str] = []
+    rows: list[list[int]] = []
+    for text, roles in zip(texts, labels, strict=True):
+        if isinstance(roles, str):
+            raise TypeError("each y must be a list of role ids, got a single string")
+        known = [index[r] for r in roles if r in index]
+        if known:
+            kept.append(text)
+            rows.append(known)
+    Y = np.zeros((len(kept), len(index)), dtype=int)
+    for row, known in enumerate(rows):
+        Y[row, known] = 1
+    return kept, Y
+
+
 # -- the public matcher -----------------------------------------------------------------------
 
 
@@ -549,8 +594,11 @@ class RoleMatch:
 class RoleMatcher(BaseEstimator):
     """The fitted pipeline plus the catalog lookups that explain a ranking.
 
-    `fit()` generates the pseudo-corpus from the catalog and fits the pipeline; it takes no
-    data. Use `build_role_matcher(catalog)` for a fitted instance.
+    `fit()` generates the pseudo-corpus from the catalog and fits the pipeline; it needs no
+    data. `fit(X, y)` adds labelled texts X (e.g. job postings whose work roles OPM staff set)
+    with y their role-id lists, primary first, to the pseudo-corpus, each weighing
+    `labelled_weight` pseudo-documents. Use `build_role_matcher(catalog)` for a fitted
+    instance.
     """
 
     def __init__(
@@ -562,6 +610,7 @@ class RoleMatcher(BaseEstimator):
         n_negative: int = 320,
         random_state: int = 0,
         max_missing: int = 8,
+        labelled_weight: float = 5.0,
     ) -> None:
         self.catalog = catalog
         self.text_weight = text_weight
@@ -570,11 +619,25 @@ class RoleMatcher(BaseEstimator):
         self.n_negative = n_negative
         self.random_state = random_state
         self.max_missing = max_missing
+        self.labelled_weight = labelled_weight
 
-    def fit(self, X: Any = None, y: Any = None) -> RoleMatcher:
+    def fit(self, X: Iterable[str] | None = None, y: Any = None) -> RoleMatcher:
+        """Fit on the catalog's pseudo-corpus, plus the labelled texts X (roles y) if given.
+
+        Role ids of y the catalog does not know are ignored, and a text left with no known
+        role is dropped (it would otherwise teach that the text fits no role).
+        """
         catalog = _require_catalog(self.catalog, "RoleMatcher")
         texts, Y = make_pseudo_corpus(catalog, self.n_per_role, self.n_negative, self.random_state)
-        self.pipeline_ = build_pipeline(catalog, self.text_weight, self.C).fit(texts, Y)
+        labelled_texts, labelled_Y = labelled_examples(catalog, X, y)
+        self.n_labelled_ = len(labelled_texts)
+        params: dict[str, Any] = {}
+        if labelled_texts:  # none: the very same fit as the catalog-only model
+            weights = np.ones(len(texts) + len(labelled_texts))
+            weights[len(texts) :] = self.labelled_weight
+            texts, Y = texts + labelled_texts, np.vstack([Y, labelled_Y])
+            params["rank__sample_weight"] = weights
+        self.pipeline_ = build_pipeline(catalog, self.text_weight, self.C).fit(texts, Y, **params)
         features = self.pipeline_.named_steps["features"]
         self.profiler_: SkillProfiler = features.transformer_list[0][1]
         self.text_similarity_: RoleTextSimilarity = features.transformer_list[1][1]
@@ -719,6 +782,8 @@ class RoleMatcher(BaseEstimator):
         )
 
 
-def build_role_matcher(catalog: CatalogSpec, **params: Any) -> RoleMatcher:
-    """A fitted RoleMatcher for `catalog` (params as RoleMatcher's)."""
-    return RoleMatcher(catalog=catalog, **params).fit()
+def build_role_matcher(
+    catalog: CatalogSpec, X: Iterable[str] | None = None, y: Any = None, **params: Any
+) -> RoleMatcher:
+    """A fitted RoleMatcher for `catalog` (params as RoleMatcher's; X, y as its `fit`)."""
+    return RoleMatcher(catalog=catalog, **params).fit(X, y)

@@ -167,6 +167,7 @@ def app(
             "DATABASE_URL": database_url,
             "SECRET_KEY": "t",
             "MODEL_CACHE_DIR": str(model_cache_dir),
+            "MODEL_REFIT": "inline",  # requests share the test's connection: no threads
         }
     )
     # Requests share the test's transaction, so fixtures' rows are visible and rolled back.

@@ -138,7 +138,8 @@ def test_a_program_office_registers_matches_saves_and_gets_alerts(
         assert "Saved search: Local cyber grants" in digest.body
         live_session.rollback()  # end the read: SQLite lets no one write while it is open
         result = CliRunner().invoke(_cli(), ["alerts", "deliver"], env=env)
-        assert result.exit_code == 0 and "1 sent" in result.output, result.output
+        # Other browser tests' mail (an admin's invitation) may be waiting in the same outbox.
+        assert result.exit_code == 0 and " sent" in result.output, result.output
         live_session.refresh(digest)
         assert digest.sent_at is not None
         live_session.rollback()

@@ -102,3 +102,51 @@ def test_format_report_mentions_every_system(report):
     text = ev.format_report(report)
     for word in ("pathfinder", "tfidf", "fuzzy", "threshold sweep", "ms per text"):
         assert word in text
+
+
+# -- agreement with staff overrides -----------------------------------------------------------
+
+OVERRIDES = [
+    {"id": 1, "text": SOC_RESUME, "roles": ["PD-WRL-001"]},
+    {"id": 2, "text": FORENSICS_RESUME, "roles": ["PD-WRL-002", "IN-WRL-002"]},
+    {"id": 3, "text": ISSO_TEXT, "roles": ["DD-WRL-001"]},  # staff disagree with the matcher
+    {"id": 4, "text": SOC_RESUME, "roles": ["XX-WRL-999"]},  # a role the catalog lost
+]
+
+
+def test_override_agreement_counts_top_role_and_top_three():
+    scores = matcher().score_texts([r["text"] for r in OVERRIDES[:3]])
+    ids = [r.id for r in catalog().roles]
+    expected_top1 = expected_top3 = 0
+    for record, row in zip(OVERRIDES[:3], scores, strict=True):
+        order = [ids[j] for j in np.lexsort((np.arange(len(ids)), -row))][:3]
+        expected_top1 += order[0] == record["roles"][0]
+        expected_top3 += record["roles"][0] in order
+    agreement = ev.override_agreement(OVERRIDES, catalog(), matcher())
+    assert agreement["n"] == 3 and agreement["skipped"] == 1
+    assert (agreement["top1"], agreement["top3"]) == (expected_top1, expected_top3)
+    assert agreement["top1"] < 3 and agreement["top3"] >= agreement["top1"]
+    assert agreement["top1_rate"] == pytest.approx(expected_top1 / 3)
+    text = ev.format_agreement(agreement)
+    assert "agreement with OPM staff overrides: 3 jobs (1 skipped" in text
+    assert (
+        f"top role is the staff's primary role:   {expected_top1 / 3:.3f} ({expected_top1} of 3)"
+        in text
+    )
+
+
+def test_command_line_reports_agreement_with_overrides(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(ev, "build_role_matcher", lambda catalog: matcher())
+    dev = tmp_path / "dev.jsonl"
+    dev.write_text("\n".join(json.dumps(r) for r in TINY) + "\n", encoding="utf-8")
+    overrides = tmp_path / "overrides.jsonl"
+    overrides.write_text("\n".join(json.dumps(r) for r in OVERRIDES) + "\n", encoding="utf-8")
+    assert ev.main(["--devset", str(dev), "--overrides", str(overrides), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["overrides"]["n"] == 3 and set(out["systems"]) == {"pathfinder", "tfidf", "fuzzy"}
+    assert ev.main(["--devset", str(dev), "--overrides", str(overrides)]) == 0
+    text = capsys.readouterr().out
+    assert "agreement with OPM staff overrides" in text and "in the top 3" in text
+    assert ev.main(["--devset", str(dev), "--overrides", str(tmp_path / "none.jsonl")]) == 2
+    assert ev.main(["--devset", str(dev)]) == 0
+    assert "agreement" not in capsys.readouterr().out  # no overrides, no agreement

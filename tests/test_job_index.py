@@ -78,3 +78,26 @@ def test_the_index_classifies_jobs_into_work_roles(db, matcher):
     index = service.job_index(db, matcher)
     assert index.classifications(soc.id, top_k=1)[0][0] == "PD-WRL-001"
     assert index.classifications(forensics.id, top_k=1)[0][0] in {"IN-WRL-002", "PD-WRL-002"}
+
+
+def test_staff_set_roles_replace_the_index_classification(db, matcher):
+    from matching.jobs import STAFF_ROLE_SCORES, JobIndex, JobPosting
+
+    text = "Forensic examiner. " + FORENSICS_JOB_TEXT
+    postings = [
+        JobPosting(id=1, title="Examiner", text=text),
+        JobPosting(id=2, title="Examiner", text=text, roles=("OG-WRL-013", "PD-WRL-001")),
+        JobPosting(id=3, title="Examiner", text=text, roles=("XX-WRL-999",)),  # unknown
+    ]
+    index = JobIndex(role_matcher=matcher).fit(postings)
+    model = index.classifications(1, 3)
+    assert model[0][0] == "IN-WRL-002"
+    assert index.classifications(2, 3) == [
+        ("OG-WRL-013", STAFF_ROLE_SCORES[0]),
+        ("PD-WRL-001", STAFF_ROLE_SCORES[1]),
+        ("DD-WRL-001", 0.0),  # every other role scores 0: catalog order breaks the tie
+    ]
+    assert index.classifications(3, 3) == model  # no known staff role: the model's stand
+    assert list(index.staff_set_) == [False, True, False]
+    person = index.rank(text, top_k=3)
+    assert person.matches[-1].id == 2  # a forensics resume fits the policy job least

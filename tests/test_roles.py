@@ -260,3 +260,44 @@ def test_mentions_already_extracted_are_reused_not_extracted_again(fitted, monke
     assert [m.to_dict() for m in fitted.rank(text, top_k=5, mentions=mentions)] == expected
     with pytest.raises(ValueError, match="one list per text"):
         fitted.rank_many([text, text], mentions=[mentions])
+
+
+# -- labelled texts (OPM staff's overrides) ---------------------------------------------------
+
+LABELLED = [FORENSICS_RESUME, ISSO_TEXT]
+LABELS = [["IN-WRL-002", "PD-WRL-002"], ["OG-WRL-013"]]
+
+
+def test_no_labelled_texts_is_exactly_the_catalog_only_model(fitted):
+    texts = [SOC_RESUME, FORENSICS_RESUME, NURSE_RESUME]
+    assert fitted.n_labelled_ == 0
+    for X, y in (([], []), (["Cook and server."], [["XX-WRL-999"]])):  # none kept
+        again = RoleMatcher(catalog=catalog()).fit(X, y)
+        assert again.n_labelled_ == 0
+        assert np.array_equal(again.score_texts(texts), fitted.score_texts(texts))
+
+
+def test_labelled_texts_join_the_calibration_weighted(fitted):
+    once = RoleMatcher(catalog=catalog(), labelled_weight=1.0).fit(LABELLED, LABELS)
+    heavy = RoleMatcher(catalog=catalog(), labelled_weight=200.0).fit(LABELLED, LABELS)
+    assert once.n_labelled_ == heavy.n_labelled_ == 2
+    base = fitted.ranker_.calibrator_.coef_
+    shift_once = np.abs(once.ranker_.calibrator_.coef_ - base).sum()
+    shift_heavy = np.abs(heavy.ranker_.calibrator_.coef_ - base).sum()
+    assert 0 < shift_once < shift_heavy  # weighted: the heavier, the further it moves
+    assert set(heavy.get_params()) == set(fitted.get_params())  # no new state outside params
+
+
+def test_labelled_input_is_checked():
+    unfitted = RoleMatcher(catalog=catalog())
+    with pytest.raises(ValueError, match="need y"):
+        unfitted.fit(LABELLED)
+    with pytest.raises(ValueError, match="without the texts"):
+        unfitted.fit(None, LABELS)
+    with pytest.raises(ValueError, match="one role list per text"):
+        unfitted.fit(LABELLED, LABELS[:1])
+    with pytest.raises(TypeError, match="single string"):
+        unfitted.fit(LABELLED[:1], ["IN-WRL-002"])
+    with pytest.raises(TypeError, match="single string"):
+        unfitted.fit("one text", [["IN-WRL-002"]])
+    assert not hasattr(unfitted, "pipeline_")

@@ -127,3 +127,20 @@ class PasswordChangeForm(AccountForm):
     def __init__(self, *args: Any, owner: tuple[str, str] = ("", ""), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.owner = owner
+
+
+class InvitationForm(AccountForm):
+    """An invited account's name and password. `owner` is (the invited e-mail, "")."""
+
+    display_name = StringField(
+        "Your name", validators=[DataRequired("Enter your name."), Length(max=200)]
+    )
+    password = new_password_field(name="display_name")
+    confirm = confirm_field()
+
+    def __init__(self, *args: Any, owner: tuple[str, str] = ("", ""), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+
+    def account_fields(self) -> dict[str, str]:
+        return {"display_name": self.display_name.data or "", "password": self.password.data or ""}

@@ -1,7 +1,9 @@
 """Sign in and out, changing a password, and registration for program offices.
 
 Accounts are for staff, agencies, program offices and admins; program offices register
-themselves, the other roles are created by an operator (`pathfinder users create`). Rate
+themselves, the other roles are invited by an admin (`app.admin`, `pathfinder users invite`)
+and choose their password on the invitation page, or are created by an operator
+(`pathfinder users create`). Rate
 limits are in `app.rate_limits`; session versions, which make signing out end every
 session of the account, in `app.auth`.
 """
@@ -11,10 +13,10 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.account.forms import LoginForm, PasswordChangeForm, RegisterForm
+from app.account.forms import InvitationForm, LoginForm, PasswordChangeForm, RegisterForm
 from app.errors import render_error
 from app.extensions import db_session
-from app.models import Role
+from app.models import Role, User
 from app.rate_limits import (
     count_failure,
     password_change_limit,
@@ -31,11 +33,25 @@ from app.services.accounts import (
     end_sessions,
     register_office,
 )
+from app.services.admin.invitations import (
+    InvitationError,
+    InvitationState,
+    accept,
+    open_invitation,
+    role_list,
+)
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
 WRONG_CREDENTIALS = "The e-mail address or password is not correct."
 REGISTERED = "Your account is ready. Tell us about your organization to see matches."
+# Where an invited account starts, by the first of its roles in this order.
+INVITED_HOMES = (
+    ("admin", "admin.accounts_page"),
+    ("opm_staff", "staff.dashboard"),
+    ("agency_poster", "agency.dashboard"),
+    ("program_office", "funding.profile"),
+)
 
 
 def _safe_next(target: str | None) -> str:
@@ -115,6 +131,46 @@ def logout():
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("public.home"))
+
+
+def _invitation_unusable(state: InvitationState):
+    """A used, expired, revoked or unknown link: a page that says which, never an error."""
+    code = 404 if state is InvitationState.UNKNOWN else 410
+    return render_template("account/invitation_unusable.html", state=str(state)), code
+
+
+def _home_for(user: User) -> str:
+    """Where a newly invited account starts: its own workspace."""
+    held = {str(r.role) for r in user.roles}
+    for role, endpoint in INVITED_HOMES:
+        if role in held:
+            return url_for(endpoint)
+    return url_for("public.home")
+
+
+def _welcome(user: User):
+    """The invited account is made: signed in and sent to its workspace."""
+    db_session().commit()
+    login_user(user)
+    flash(f"Welcome, {user.display_name}. Your account is ready.", "success")
+    return redirect(_home_for(user))
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def invitation(token: str):
+    """An invited OPM staff member or agency poster chooses a password; signed in after."""
+    try:
+        invited = open_invitation(db_session(), token)
+        form = InvitationForm(owner=(invited.email, ""))
+        if form.validate_on_submit():
+            return _welcome(accept(db_session(), token, **form.account_fields()))
+    except InvitationError as exc:
+        return _invitation_unusable(exc.state)
+    except AccountError as exc:
+        form.show_error(exc)
+    roles = role_list(invited.roles)
+    page = render_template("account/invitation.html", form=form, invitation=invited, roles=roles)
+    return page, 400 if form.errors else 200
 
 
 @bp.errorhandler(429)

@@ -10,6 +10,7 @@ import click
 
 from app.cli.alerts import alerts
 from app.cli.catalog import catalog
+from app.cli.classifications import classifications
 from app.cli.context import Context
 from app.cli.db import db
 from app.cli.listings import ingest, listings, scrape
@@ -43,6 +44,7 @@ for _command in (
     serve,
     purge,
     alerts,
+    classifications,
 ):
     cli.add_command(_command)
 

@@ -1,4 +1,9 @@
-"""The fitted work-role model, as the commands get it: to rank documents, to classify jobs."""
+"""The fitted work-role model, as the commands get it: to rank documents, to classify jobs.
+
+A command is no request, so every fitted model it asks for (this one, the job index, the
+funding ranker) is the current version, loaded or fitted before it goes on: only requests
+are served the previous model while a new one is fitted (`app.services.fitted_cache`).
+"""
 
 from __future__ import annotations
 

@@ -63,3 +63,39 @@ def _set_active(ctx: Context, email: str, *, active: bool) -> None:
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{'Enabled' if active else 'Disabled'} {user.email}.")
+
+
+@users.command("invite")
+@click.argument("email")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=click.Choice(["opm_staff", "agency_poster", "admin"]),
+)
+@pass_ctx
+def users_invite(ctx: Context, email: str, roles: tuple[str, ...]) -> None:
+    """E-mail a one-time link (via the outbox) with which EMAIL sets a password. Audited."""
+    from app.services.accounts import AccountError
+    from app.services.admin.invitations import invitation_link, invite
+
+    config = ctx.app.config
+    try:
+        with ctx.session() as session:
+            token, invitation = invite(
+                session,
+                None,
+                email,
+                list(roles),
+                base_url=str(config["PUBLIC_BASE_URL"]),
+                hours=int(config["INVITATION_HOURS"]),
+            )
+            expires = invitation.expires_at
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Invited {invitation.email} ({', '.join(sorted(set(roles)))}).")
+    click.echo(
+        f"The link is queued in the outbox and works once, until {expires:%Y-%m-%d %H:%M} UTC:"
+    )
+    click.echo(invitation_link(str(config["PUBLIC_BASE_URL"]), token))

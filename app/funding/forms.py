@@ -12,14 +12,12 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.forms import Form
+from app.forms import Form, MultiCheckboxField
 from app.services.funding.saved import FREQUENCIES
 from app.services.funding.search import (
     APPLICANT_GROUPS,
@@ -72,13 +70,6 @@ def award_field(label: str) -> IntegerField:
             NumberRange(min=0, max=MAX_AWARD, message="Enter a dollar amount."),
         ],
     )
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """A group of checkboxes (rendered by the templates as USWDS checkboxes)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class SearchForm(Form):

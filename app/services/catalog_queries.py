@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -144,20 +145,15 @@ def catalog_overview(session: Session) -> dict[str, object]:
     }
 
 
-def job_classifications(session: Session, page: int = 1, per_page: int = 50) -> dict[str, object]:
-    """Open jobs with their stored work-role classifications, for staff review."""
-    from app.models import JobListing, JobRoleClassification, JobStatus
+if TYPE_CHECKING:  # the review queue is a staff service
+    from app.services.staff.reviews import ReviewQueue
 
-    query = (
-        select(JobListing)
-        .where(JobListing.status == JobStatus.OPEN, JobListing.duplicate_of_id.is_(None))
-        .options(
-            selectinload(JobListing.classifications).selectinload(JobRoleClassification.work_role)
-        )
-        .order_by(JobListing.close_date, JobListing.id)
-    )
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)  # a page past the end shows the last one
-    jobs = session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
-    return {"jobs": jobs, "total": total, "page": page, "pages": pages}
+
+def job_classifications(session: Session, page: int = 1, per_page: int = 20) -> ReviewQueue:
+    """Open jobs not reviewed yet, lowest classification confidence first: staff's review queue.
+
+    See `app.services.staff.reviews.review_queue` (which also filters by review status).
+    """
+    from app.services.staff.reviews import review_queue
+
+    return review_queue(session, "unreviewed", page=page, per_page=per_page)

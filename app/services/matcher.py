@@ -1,8 +1,10 @@
 """The matcher, composed with the database: catalog in, fitted models out, cached.
 
-The fitted role model depends only on the catalog (reviewed files plus imported NICE
-statements). It is rebuilt when the catalog changes, which every change records in the
-audit log, so the latest catalog audit entry is its version. A fitted model is kept in
+The fitted role model depends on the catalog (reviewed files plus imported NICE statements)
+and on OPM staff's overrides of job classifications, which are its labelled examples. It is
+rebuilt when either changes: every catalog change is recorded in the audit log, so the latest
+catalog audit entry versions the catalog, and the count and latest id of override reviews
+version the examples. A fitted model is kept in
 memory per process and pickled under the model cache folder (`app.services.fitted_cache`), so
 the next process (another app instance, a CLI command) loads it instead of fitting again.
 """
@@ -20,6 +22,7 @@ from app.catalog.export import hiring_pathways, work_roles
 from app.models import (
     AuditEntry,
     Certification,
+    ClassificationReview,
     ClassificationSource,
     JobListing,
     JobRoleClassification,
@@ -47,11 +50,16 @@ MODEL_FORMAT = f"role-matcher:{_code_version()}"
 CLASSIFY_TOP = 3
 
 
-def catalog_version(session: Session) -> str:
-    """Changes whenever the catalog does: the latest catalog audit entry and NICE import.
+OVERRIDE = "override"
 
-    The audit log is append-only, so within one database these identify the catalog; the
-    database's own identity keeps two databases apart.
+
+def catalog_version(session: Session) -> str:
+    """Changes whenever the role model's inputs do: the catalog and staff's overrides.
+
+    The catalog: the latest catalog audit entry and NICE import. The overrides: how many
+    override reviews there are and the latest one (reviews are only added, or go with their
+    job). Within one database these identify the inputs; the database's own identity keeps
+    two databases apart.
     """
     database = session.get_bind().engine.url.render_as_string(hide_password=True)
     last_audit = session.scalar(
@@ -59,8 +67,41 @@ def catalog_version(session: Session) -> str:
     )
     last_import = session.scalar(select(func.max(NiceImport.id)))
     roles = session.scalar(select(func.count()).select_from(WorkRole))
+    overrides = session.execute(
+        select(func.count(), func.max(ClassificationReview.id)).where(
+            ClassificationReview.action == OVERRIDE
+        )
+    ).one()
     key = f"{MODEL_FORMAT}:{database}:{last_audit}:{last_import}:{roles}"
+    if overrides[0]:  # none: the same key, and model, as the catalog alone gives
+        key += f":overrides:{overrides[0]}:{overrides[1]}"
     return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class OverrideExample:
+    """A job whose work roles staff overrode: its text and their roles, primary first."""
+
+    job_id: int
+    text: str
+    roles: list[str]
+
+
+def override_examples(session: Session) -> list[OverrideExample]:
+    """Every job staff overrode (any status), with the roles of its latest override, by id."""
+    latest: dict[int, list[str]] = {}
+    for job_id, roles in session.execute(
+        select(ClassificationReview.job_id, ClassificationReview.work_roles)
+        .where(ClassificationReview.action == OVERRIDE)
+        .order_by(ClassificationReview.job_id, ClassificationReview.at, ClassificationReview.id)
+    ):
+        latest[job_id] = list(roles or [])
+    if not latest:
+        return []
+    jobs = session.scalars(
+        select(JobListing).where(JobListing.id.in_(list(latest))).order_by(JobListing.id)
+    )
+    return [OverrideExample(job.id, job_text(job), latest[job.id]) for job in jobs]
 
 
 def catalog_spec(session: Session) -> CatalogSpec:
@@ -136,10 +177,14 @@ def catalog_spec(session: Session) -> CatalogSpec:
 
 
 def _fit_role_matcher(session: Session) -> RoleMatcher:
+    """The role model for the catalog, calibrated with staff's overrides as labelled texts."""
     spec = catalog_spec(session)
     if not spec.roles:
         raise LookupError("the catalog is empty: run `pathfinder catalog load` first")
-    return build_role_matcher(spec)
+    examples = override_examples(session)
+    if not examples:
+        return build_role_matcher(spec)
+    return build_role_matcher(spec, [e.text for e in examples], [e.roles for e in examples])
 
 
 role_matchers: FittedCache[RoleMatcher] = FittedCache(

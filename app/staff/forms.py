@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from werkzeug.datastructures import FileStorage
-from wtforms.validators import ValidationError
+from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from app.forms import Form
+from app.services.staff.reviews import Decision, ReviewError
 
 # -- operations ---------------------------------------------------------------------------
 
@@ -68,3 +73,86 @@ class NiceUploadForm(Form):
 
 class ConfirmNiceImportForm(Form):
     """The Confirm button under a pending import's diff (CSRF only)."""
+
+
+# -- classification reviews ---------------------------------------------------------------
+
+
+class ReviewForm(Form):
+    """Staff's decision on one job's work roles: accept them, or override them with a reason.
+
+    The role lists are set per request (`set_roles`). Whether the roles, the OPM code and the
+    reason stand is checked by `app.services.staff.reviews.save_review`, whose message is put
+    by the field it is about (`record`).
+    """
+
+    action = RadioField(
+        "Your decision",
+        choices=[
+            SelectChoice("accept", "Accept the classification: its work roles are right"),
+            SelectChoice("override", "Override the work roles"),
+        ],
+        validators=[InputRequired("Choose whether to accept the classification or override it.")],
+    )
+    role_1 = SelectField(
+        "Primary work role",
+        description="For an override: the work role the job is mostly about.",
+        validate_choice=False,
+    )
+    role_2 = SelectField("Second work role (optional)", validate_choice=False)
+    role_3 = SelectField("Third work role (optional)", validate_choice=False)
+    opm_code = StringField(
+        "OPM cyber code (optional)",
+        description="For an override: 3 digits, such as 212, if the job's code is not its "
+        "primary role's.",
+        validators=[Length(max=10, message="Enter the OPM cyber code as 3 digits, such as 212.")],
+    )
+    reason = TextAreaField(
+        "Reason",
+        description="Required for an override. Only OPM staff see it.",
+        validators=[Length(max=2000, message="Keep the reason under 2,000 characters.")],
+    )
+
+    def set_roles(self, roles: list[tuple[str, str]]) -> ReviewForm:
+        """The work roles to choose from, as (id, label)."""
+        options = [SelectChoice(value, label) for value, label in roles]
+        self.role_1.choices = [SelectChoice("", "Choose a work role"), *options]
+        self.role_2.choices = [SelectChoice("", "None"), *options]
+        self.role_3.choices = [SelectChoice("", "None"), *options]
+        return self
+
+    def decision(self) -> Decision:
+        roles = (self.role_1.data, self.role_2.data, self.role_3.data)
+        return Decision(
+            action=self.action.data or "",
+            roles=tuple(r for r in roles if r),
+            opm_code=self.opm_code.data,
+            reason=self.reason.data,
+        )
+
+    def record(self, save: Callable[[Decision], object]) -> bool:
+        """Save the decision through `save`; False with the error by its field if refused."""
+        try:
+            save(self.decision())
+        except ReviewError as error:
+            field = self[error.field] if error.field and error.field in self else self.action
+            field.errors = [*field.errors, error.message]
+            return False
+        return True
+
+
+class QueueFilterForm(Form):
+    """The queue's "Show" choice (a GET form: no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField(
+        "Show",
+        choices=[
+            SelectChoice("unreviewed", "Jobs not reviewed yet"),
+            SelectChoice("reviewed", "Jobs staff reviewed"),
+            SelectChoice("all", "All open jobs"),
+        ],
+        default="unreviewed",
+    )

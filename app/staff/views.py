@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from flask import url_for
+from wtforms.fields.choices import SelectChoice
 
+from app.catalog.documents import LABELS
 from app.catalog.nice_diff import DiffSection, NiceDiff
-from app.models import PendingNiceImport, ScrapeRequest, ScrapeRun
+from app.models import AuditEntry, JobListing, PendingNiceImport, ScrapeRequest, ScrapeRun
+from app.services.staff.curation import TITLE_FIELD, AuditPage, Change, Entry, HistoryRow, Listed
 from app.services.staff.operations import SourceStatus
-from app.staff.forms import ConfirmNiceImportForm, NiceUploadForm, QueueScrapeForm
+from app.services.staff.reviews import ReviewQueue, ReviewSubject
+from app.staff.catalog_forms import NEW_ID_FIELD, EntryForm, RevertForm
+from app.staff.editing import Outcome
+from app.staff.forms import (
+    ConfirmNiceImportForm,
+    NiceUploadForm,
+    QueueFilterForm,
+    QueueScrapeForm,
+    ReviewForm,
+)
+from vocabulary.text import is_ascii_digits
 
 # -- operations ---------------------------------------------------------------------------
 
@@ -134,3 +148,368 @@ def nice_applied_message(report: Any) -> str:
         f"{report.updated_roles} updated, {report.new_statements} statements new, "
         f"{report.changed_statements} changed."
     )
+
+
+# -- classification reviews ---------------------------------------------------------------
+
+REVIEW_ACTIONS = {"accept": "Accepted", "override": "Overridden"}
+
+
+def confidence_label(confidence: float | None) -> str:
+    return "Not classified yet" if confidence is None else f"{confidence:.0f}"
+
+
+def queue_filters(args: Any) -> tuple[str, int]:
+    """The status (unreviewed, reviewed, all) and page the queue's query string asks for.
+
+    Anything unrecognised is the first page of the jobs not reviewed yet, never an error.
+    """
+    form = QueueFilterForm(args)
+    status = form.status.data if form.validate() and form.status.data else "unreviewed"
+    raw = str(args.get("page") or "")
+    page = int(raw) if is_ascii_digits(raw) and len(raw) < 7 else 1
+    return status, max(1, page)
+
+
+def queue_view(queue: ReviewQueue) -> dict[str, Any]:
+    """The queue page's template arguments (`staff.classifications` passes `data` alone)."""
+    return {"data": queue}
+
+
+def review_form(roles: list[tuple[str, str]], subject: ReviewSubject) -> ReviewForm:
+    """The decision form, its role choices set; an override starts from the current roles."""
+    form = ReviewForm()
+    form.set_roles(roles)
+    if not form.is_submitted():
+        current = [c.work_role_id for c in subject.job.classifications]
+        for name, role_id in zip(("role_1", "role_2", "role_3"), current, strict=False):
+            form[name].data = role_id
+    return form
+
+
+def review_view(
+    subject: ReviewSubject, form: ReviewForm, roles: list[tuple[str, str]]
+) -> dict[str, Any]:
+    """The review page's template arguments (`roles` as `reviews.role_choices`)."""
+    names = dict(roles)
+    return {
+        "subject": subject,
+        "job": subject.job,
+        "form": form,
+        "history": [
+            {
+                "when": when(r.at),
+                "action": REVIEW_ACTIONS.get(r.action, r.action),
+                "roles": [names.get(role_id, role_id) for role_id in r.work_roles or []],
+                "opm_code": r.opm_code or "",
+                "reason": r.reason or "",
+                "by": subject.reviewers.get(r.user_id or 0, "A former account"),
+            }
+            for r in subject.reviews
+        ],
+        "confidence": confidence_label(subject.confidence),
+    }
+
+
+def saved_message(job: JobListing, action: str) -> tuple[str, str]:
+    """The flash message after a decision is saved."""
+    done = "accepted" if action == "accept" else "overridden"
+    return (
+        f"The classification of “{job.title}” is {done}. Job browsing, role links and job "
+        "matches use its staff-set roles from now on.",
+        "success",
+    )
+
+
+# -- the catalog: index, edit, history, audit ---------------------------------------------
+
+# URL segment -> kind, and what staff call each kind.
+KIND_SLUGS = {
+    "work-roles": "work_role",
+    "skills": "skill",
+    "pathways": "pathway",
+    "funding-programs": "funding_program",
+}
+SLUG_OF = {kind: slug for slug, kind in KIND_SLUGS.items()}
+KIND_TITLES = {
+    "work_role": "Work roles",
+    "skill": "Skills",
+    "pathway": "Hiring pathways",
+    "funding_program": "Funding programs",
+}
+VERSION_ACTIONS = {
+    "load": "Loaded from the reviewed files",
+    "edit": "Edited",
+    "revert": "Reverted",
+    "delete": "Deleted",
+}
+FIELD_LABELS = {
+    "aln": "Assistance listing",
+    "opm_codes": "OPM cyber codes",
+    "usajobs_hiring_paths": "USAJOBS hiring paths",
+    "cyber_ai_use": "AI-enabled cybersecurity use",
+    "case_sensitive_aliases": "Case-sensitive aliases",
+    "eligibility": "Eligibility rule",
+    "eligibility_text": "Who qualifies",
+    "grade_low": "Lowest grade",
+    "grade_high": "Highest grade",
+}
+
+
+def kind_of(slug: str) -> str | None:
+    """The catalog kind a URL segment names (None: not an editable kind)."""
+    return KIND_SLUGS.get(slug)
+
+
+def field_label(name: str) -> str:
+    return FIELD_LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+def shown(value: Any) -> str:
+    """A document value as one readable line (lists joined, mappings as "key: value")."""
+    if value is None or value == "" or value == [] or value == {}:
+        return "(empty)"
+    if isinstance(value, dict):
+        if all(isinstance(v, int | float) for v in value.values()):
+            return "; ".join(f"{k}: {v:g}" for k, v in value.items())
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "; ".join(shown(v) if isinstance(v, dict) else str(v) for v in value)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    field: str
+    before: str
+    after: str
+
+
+def change_rows(changes: list[Change]) -> list[ChangeRow]:
+    return [ChangeRow(field_label(c.field), shown(c.before), shown(c.after)) for c in changes]
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    """One entry in a kind's list."""
+
+    id: str
+    name: str
+    edit_url: str
+    history_url: str
+    changed: str  # "Edited by a@b.gov, 2026-12-05 10:00", or "" when never changed by staff
+
+
+def entry_row(item: Listed) -> EntryRow:
+    slug = SLUG_OF[item.kind]
+    latest = item.latest
+    changed = ""
+    if latest is not None and latest.action in ("edit", "revert"):
+        changed = f"{VERSION_ACTIONS[latest.action]} by {latest.actor}, {when(latest.at)} UTC"
+    return EntryRow(
+        id=item.id,
+        name=item.name,
+        edit_url=url_for("staff.edit_entry", slug=slug, ident=item.id),
+        history_url=url_for("staff.entry_history", slug=slug, ident=item.id),
+        changed=changed,
+    )
+
+
+def catalog_index_view(counts: dict[str, int]) -> dict[str, Any]:
+    return {
+        "kinds": [
+            (KIND_TITLES[kind], url_for("staff.catalog_list", slug=SLUG_OF[kind]), counts[kind])
+            for kind in KIND_TITLES
+        ],
+    }
+
+
+def catalog_list_view(kind: str, items: list[Listed], text: str) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "title": KIND_TITLES[kind],
+        "label": LABELS[kind],
+        "rows": [entry_row(item) for item in items],
+        "text": text,
+        "list_url": url_for("staff.catalog_list", slug=SLUG_OF[kind]),
+        "new_url": url_for("staff.new_entry", slug=SLUG_OF[kind]) if kind in NEW_ID_FIELD else None,
+    }
+
+
+def entry_form_view(
+    kind: str, entry: Entry | None, form: EntryForm, outcome: Outcome | None
+) -> dict[str, Any]:
+    """The edit (or new entry) page's template arguments."""
+    outcome = outcome or Outcome()
+    conflict = outcome.conflict
+    theirs = None
+    if conflict is not None:
+        version = conflict.version
+        theirs = {
+            "number": conflict.current.number,
+            "by": version.actor if version else "someone else",
+            "at": when(version.at) if version else "",
+            "reason": (version.reason or "") if version else "",
+            "changes": change_rows(outcome.mine),
+        }
+    slug = SLUG_OF[kind]
+    return {
+        "kind": kind,
+        "label": LABELS[kind],
+        "title": KIND_TITLES[kind],
+        "entry": entry,
+        "name": _entry_name(kind, entry),
+        "form": form,
+        "is_new": entry is None,
+        "preview": outcome.preview,
+        "conflict": theirs,
+        "message": outcome.message,
+        "list_url": url_for("staff.catalog_list", slug=slug),
+        "history_url": url_for("staff.entry_history", slug=slug, ident=entry.id) if entry else None,
+        "alias_check_url": url_for("staff.alias_check") if kind == "skill" else None,
+    }
+
+
+def _entry_name(kind: str, entry: Entry | None) -> str:
+    if entry is None:
+        return f"New {LABELS[kind]}"
+    return str(entry.document.get(TITLE_FIELD.get(kind, "name")) or entry.id)
+
+
+def history_url(entry: Entry) -> str:
+    return url_for("staff.entry_history", slug=SLUG_OF[entry.kind], ident=entry.id)
+
+
+def saved_entry_message(entry: Entry) -> tuple[str, str]:
+    return (
+        f"Saved {entry.label} {entry.id} as version {entry.number}. The next match anywhere "
+        "uses it (the matcher refits in the background).",
+        "success",
+    )
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    number: int
+    action: str
+    by: str
+    at: str
+    reason: str
+    changes: list[ChangeRow]
+    restorable: bool  # not the current version, nor a deletion
+
+
+def history_view(
+    entry: Entry, rows: list[HistoryRow], form: RevertForm, outcome: Outcome | None = None
+) -> dict[str, Any]:
+    slug = SLUG_OF[entry.kind]
+    shown_rows = []
+    for row in rows:
+        v = row.version
+        action = VERSION_ACTIONS.get(v.action, v.action)
+        if v.action == "revert" and v.reverted_to:
+            action += f" to version {v.reverted_to}"
+        restorable = v.number != entry.number and v.document is not None
+        changes = change_rows(row.changes)
+        shown_rows.append(
+            VersionRow(v.number, action, v.actor, when(v.at), v.reason or "", changes, restorable)
+        )
+    form.number.choices = [
+        (r.number, f"Version {r.number}: {r.action}, {r.at} UTC")
+        for r in shown_rows
+        if r.restorable
+    ]
+    form.base_number.data = str(entry.number)
+    outcome = outcome or Outcome()
+    conflict = (
+        "Someone saved this entry meanwhile: look again and retry." if outcome.conflict else None
+    )
+    return {
+        "entry": entry,
+        "name": _entry_name(entry.kind, entry),
+        "title": KIND_TITLES[entry.kind],
+        "versions": shown_rows,
+        "form": form,
+        "message": outcome.message or conflict,
+        "list_url": url_for("staff.catalog_list", slug=slug),
+        "edit_url": url_for("staff.edit_entry", slug=slug, ident=entry.id),
+        "revert_url": url_for("staff.revert_entry", slug=slug, ident=entry.id),
+    }
+
+
+def reverted_message(entry: Entry, number: int) -> tuple[str, str]:
+    return (
+        f"Reverted {entry.label} {entry.id} to version {number}, saved as version {entry.number}.",
+        "success",
+    )
+
+
+def audit_filters(args: Any) -> tuple[str, str, int]:
+    """(action prefix, actor text, page) from the audit page's query string; never an error."""
+    action = str(args.get("action") or "").strip()[:64]
+    actor = str(args.get("actor") or "").strip()[:320]
+    raw = str(args.get("page") or "")
+    page = int(raw) if is_ascii_digits(raw) and len(raw) < 7 else 1
+    return action, actor, max(1, page)
+
+
+AUDIT_ACTIONS = (
+    ("", "Every action"),
+    ("catalog.", "Catalog changes"),
+    ("classification.", "Classification reviews"),
+    ("admin.", "Accounts (admin)"),
+    ("scrape.", "Scrapes"),
+)
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    at: str
+    actor: str
+    action: str
+    entity: str
+    note: str
+    details: str
+    link: str | None  # the entry's history, for catalog changes
+
+
+def audit_row(entry: AuditEntry) -> AuditRow:
+    link = None
+    if entry.action.startswith("catalog.") and entry.entity_type in SLUG_OF and entry.entity_id:
+        link = url_for(
+            "staff.entry_history", slug=SLUG_OF[entry.entity_type], ident=entry.entity_id
+        )
+    fields = (entry.changes or {}).get("fields")
+    if isinstance(fields, dict) and fields:
+        details = "; ".join(
+            f"{field_label(name)}: {shown(pair[0])} → {shown(pair[1])}"
+            for name, pair in fields.items()
+            if isinstance(pair, list) and len(pair) == 2
+        )
+    else:
+        details = json.dumps(entry.changes or {}, ensure_ascii=False)
+    return AuditRow(
+        at=when(entry.at, seconds=True),
+        actor=entry.actor,
+        action=entry.action,
+        entity=f"{entry.entity_type} {entry.entity_id or ''}".strip(),
+        note=entry.note or "",
+        details=details[:600],
+        link=link,
+    )
+
+
+def audit_view(page: AuditPage, action: str, actor: str) -> dict[str, Any]:
+    def page_url(number: int) -> str:
+        args = {k: v for k, v in (("action", action), ("actor", actor)) if v}
+        return url_for("staff.audit", page=number, **args)
+
+    return {
+        "rows": [audit_row(e) for e in page.entries],
+        "page": page,
+        "action": action,
+        "actor": actor,
+        "actions": AUDIT_ACTIONS,
+        "previous_url": page_url(page.page - 1) if page.page > 1 else None,
+        "next_url": page_url(page.page + 1) if page.page < page.pages else None,
+    }

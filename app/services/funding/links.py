@@ -106,6 +106,19 @@ def _hiring_links(
             .limit(PATHWAYS_SHOWN)
         )
     )
+    jobs, count = open_jobs_for_role(session, role_id, today)
+    return pathways, jobs, count
+
+
+def open_jobs_for_role(
+    session: Session, role_id: str, today: date, limit: int = JOBS_SHOWN
+) -> tuple[list[JobListing], int]:
+    """(the first `limit` open jobs in the work role, how many there are).
+
+    Read from the stored classifications: the matcher's top roles, or the roles OPM staff set
+    for the job, which replace the matcher's from the next request. Jobs where the role is
+    the primary one come first, then the soonest closing.
+    """
     open_jobs = (
         select(JobListing)
         .join(JobRoleClassification, JobRoleClassification.job_id == JobListing.id)
@@ -121,10 +134,10 @@ def _hiring_links(
         session.scalars(
             open_jobs.order_by(
                 JobRoleClassification.rank, JobListing.close_date, JobListing.id
-            ).limit(JOBS_SHOWN)
+            ).limit(limit)
         )
     )
-    return pathways, jobs, count
+    return jobs, count
 
 
 def roles_for_opportunities(

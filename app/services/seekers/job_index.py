@@ -2,8 +2,13 @@
 
 Fitting classifies every open job into the work roles, so it is done once per state of the
 listings, not per request. The state is read with one aggregate query (count, id sum, the
-latest sighting, closing and duplicate link, plus the role model's catalog version), so a
-scrape, a close or a new duplicate link rebuilds the index and nothing else does.
+latest sighting, closing and duplicate link, plus the role model's catalog version and the
+count and latest id of staff's classification reviews), so a scrape, a close, a new duplicate
+link or a staff review rebuilds the index and nothing else does.
+
+A job whose work roles staff set or confirmed (its classifications have source "staff") is
+given to the index with those roles (`JobPosting.roles`), which it uses instead of its own
+classification.
 """
 
 from __future__ import annotations
@@ -14,7 +19,13 @@ import logging
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import JobListing, JobStatus
+from app.models import (
+    ClassificationReview,
+    ClassificationSource,
+    JobListing,
+    JobRoleClassification,
+    JobStatus,
+)
 from app.services.fitted_cache import FittedCache
 from app.services.matcher import catalog_version, job_text
 from matching.jobs import JobIndex, JobPosting
@@ -45,9 +56,30 @@ def listings_version(session: Session) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
+def reviews_version(session: Session) -> str:
+    """Changes whenever staff review a job's classification (reviews are only added)."""
+    count, last = session.execute(select(func.count(), func.max(ClassificationReview.id))).one()
+    return f"{count}:{last}"
+
+
+def staff_roles(session: Session) -> dict[int, tuple[str, ...]]:
+    """{job id: its staff-set work roles, primary first} for the open jobs staff reviewed."""
+    rows = session.execute(
+        select(JobRoleClassification.job_id, JobRoleClassification.work_role_id)
+        .join(JobListing, JobListing.id == JobRoleClassification.job_id)
+        .where(_open_jobs(), JobRoleClassification.source == ClassificationSource.STAFF)
+        .order_by(JobRoleClassification.job_id, JobRoleClassification.rank)
+    )
+    roles: dict[int, list[str]] = {}
+    for job_id, role_id in rows:
+        roles.setdefault(job_id, []).append(role_id)
+    return {job_id: tuple(ids) for job_id, ids in roles.items()}
+
+
 def open_postings(session: Session) -> list[JobPosting]:
     """The open, non-duplicate jobs as the matcher sees them, in id order."""
     jobs = session.scalars(select(JobListing).where(_open_jobs()).order_by(JobListing.id))
+    reviewed = staff_roles(session)
     return [
         JobPosting(
             id=job.id,
@@ -64,6 +96,7 @@ def open_postings(session: Session) -> list[JobPosting]:
             telework=job.telework,
             close_date=job.close_date,
             url=job.url,
+            roles=reviewed.get(job.id, ()),
         )
         for job in jobs
     ]
@@ -71,7 +104,7 @@ def open_postings(session: Session) -> list[JobPosting]:
 
 def _version(session: Session, matcher: RoleMatcher) -> str:
     # The matcher is the catalog's role model, so the catalog version accounts for it.
-    return f"{catalog_version(session)}:{listings_version(session)}"
+    return f"{catalog_version(session)}:{listings_version(session)}:{reviews_version(session)}"
 
 
 def _fit(session: Session, matcher: RoleMatcher) -> JobIndex | None:

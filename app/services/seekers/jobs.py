@@ -3,11 +3,15 @@
 Series, hiring paths and locations are JSON lists. Each backend expands a list with its own
 table-valued function (SQLite `json_each`, PostgreSQL `json_array_elements_text`), both
 exposing a `value` column, so one `EXISTS` filter serves both and paging stays in SQL.
+
+The work-role filter reads the stored classifications: the matcher's top roles, or, once OPM
+staff reviewed a job, the roles they set (which replace the matcher's), from the next request.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -20,6 +24,7 @@ from matching.jobs import HIRING_PATH_NAMES, JOB_CLEARANCE_LEVELS, US_STATES
 from vocabulary.text import is_ascii_digits
 
 PER_PAGE = 20
+WORK_ROLE_ID = re.compile(r"[A-Z]{2}-WRL-[0-9]{3}")
 CLOSING_SOON_DAYS = 14
 CLOSING_WITHIN = (7, 14, 30, 60)
 GRADES = tuple(range(1, 16))
@@ -45,6 +50,7 @@ class JobFilters:
     clearance: str | None = None
     closing_within: int | None = None
     page: int = 1
+    work_role: str | None = None  # a work role id ("PD-WRL-001"), query argument "role"
 
     @classmethod
     def from_args(cls, args: Any) -> JobFilters:
@@ -60,6 +66,7 @@ class JobFilters:
         series = (args.get("series") or "").strip()
         path = (args.get("hiring_path") or "").strip().lower()
         clearance = (args.get("clearance") or "").strip()
+        role = (args.get("role") or "").strip().upper()
         return cls(
             series=series if is_ascii_digits(series) and len(series) == 4 else None,
             hiring_path=path if path in HIRING_PATH_NAMES else None,
@@ -68,6 +75,7 @@ class JobFilters:
             remote=(args.get("remote") or "") in {"1", "on", "true", "yes"},
             clearance=clearance if clearance in CLEARANCE_CHOICES else None,
             closing_within=number("closing_within", CLOSING_WITHIN),
+            work_role=role if WORK_ROLE_ID.fullmatch(role) else None,
             page=max(1, min(number("page") or 1, 10_000)),
         )
 
@@ -81,6 +89,7 @@ class JobFilters:
                 self.remote,
                 self.clearance,
                 self.closing_within,
+                self.work_role,
             )
         )
 
@@ -94,6 +103,7 @@ class JobFilters:
             "remote": "1" if self.remote else None,
             "clearance": self.clearance,
             "closing_within": self.closing_within,
+            "role": self.work_role,
         }
         return {k: v for k, v in values.items() if v not in (None, "")}
 
@@ -186,7 +196,19 @@ def _apply(session: Session, query: Any, filters: JobFilters, today: date) -> An
             JobListing.close_date.is_not(None),
             JobListing.close_date <= today + timedelta(days=filters.closing_within),
         )
+    if filters.work_role:
+        query = query.where(in_work_role(filters.work_role))
     return query
+
+
+def in_work_role(role_id: str) -> ColumnElement[bool]:
+    """The job is classified under the work role: by the matcher, or by staff (which wins)."""
+    return exists(
+        select(1).where(
+            JobRoleClassification.job_id == JobListing.id,
+            JobRoleClassification.work_role_id == role_id,
+        )
+    )
 
 
 def browse_jobs(

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -203,3 +204,58 @@ def history(session: Session, kind: str, ident: str) -> list[HistoryRow]:
         rows.append(HistoryRow(version, diff(previous, version.document)))
         previous = version.document
     return rows[::-1]
+
+
+EDITABLE = ("work_role", "skill", "pathway", "funding_program")
+TITLE_FIELD = {"funding_program": "title"}  # the rest are named by "name"
+
+
+@dataclass(frozen=True)
+class Listed:
+    """An entry in the catalog's index: its id, name and newest version (None: never changed)."""
+
+    kind: str
+    id: str
+    name: str
+    latest: CatalogVersion | None
+
+
+def list_entries(session: Session, kind: str, text: str = "") -> list[Listed]:
+    """The entries of one kind whose id or name contains `text` (any case), in id order."""
+    needle = text.strip().casefold()
+    newest = versions.latest(session)
+    title = TITLE_FIELD.get(kind, "name")
+    return [
+        Listed(kind, ident, str(doc.get(title) or ident), newest.get((kind, ident)))
+        for ident, doc in documents.documents(session, kind).items()
+        if not needle or needle in ident.casefold() or needle in str(doc.get(title, "")).casefold()
+    ]
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    entries: list[AuditEntry]
+    page: int
+    pages: int
+    total: int
+
+
+def audit_log(
+    session: Session, action: str = "", actor: str = "", page: int = 1, per_page: int = 50
+) -> AuditPage:
+    """The audit log, newest first; `action` a prefix ("catalog.", "admin."), `actor` a part."""
+    query = select(AuditEntry)
+    if action:
+        query = query.where(AuditEntry.action.startswith(action, autoescape=True))
+    if actor:
+        needle = actor.strip().lower()
+        query = query.where(func.lower(AuditEntry.actor).contains(needle, autoescape=True))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    rows = session.scalars(
+        query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return AuditPage(list(rows), page, pages, total)

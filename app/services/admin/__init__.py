@@ -1,0 +1,1 @@
+"""What admins do: invitations for staff and agency posters, and account management."""
