@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from flask import url_for
-from wtforms.fields.choices import SelectChoice
 
 from app.catalog.documents import LABELS
 from app.catalog.nice_diff import DiffSection, NiceDiff
