@@ -278,6 +278,30 @@ def login(client, db, email: str = "user@example.gov", roles: tuple[str, ...] = 
     return response
 
 
+def form_values(html: str) -> dict[str, object]:
+    """What a browser would post back from the page's catalog form, untouched."""
+    from bs4 import BeautifulSoup
+
+    reason = BeautifulSoup(html, "html.parser").find("textarea", attrs={"name": "reason"})
+    form = reason.find_parent("form")
+    values: dict[str, object] = {}
+    for field in form.find_all(["input", "textarea", "select"]):
+        name = field.get("name")
+        if not name or field.get("type") == "submit" or name == "csrf_token":
+            continue
+        if field.name == "textarea":
+            values[name] = field.text
+        elif field.name == "select":
+            chosen = field.find("option", selected=True) or field.find("option")
+            values[name] = chosen["value"] if chosen else ""
+        elif field.get("type") == "checkbox":
+            if field.has_attr("checked"):
+                values.setdefault(name, []).append(field["value"])  # type: ignore[union-attr]
+        else:
+            values[name] = field.get("value", "")
+    return values
+
+
 # --- browser tests -------------------------------------------------------------------------
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

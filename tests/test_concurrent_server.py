@@ -287,3 +287,71 @@ def test_the_access_log_keeps_no_result_link(server):
     logged = server.access_log.read_text()
     assert "/match/results/[redacted]" in logged
     assert link.rsplit("/", 1)[1] not in logged
+
+
+def test_two_staff_saving_one_entry_at_once_one_wins_the_other_is_told(server, live_database_url):
+    """Both opened the same version; both save at the same moment, on two worker processes."""
+    from app.catalog import documents
+    from app.models import CatalogVersion
+    from app.services.accounts import create_user
+    from app.services.staff.curation import get_entry, revert
+
+    from .conftest import form_values
+
+    url, edit = live_database_url, f"{server.base}/staff/catalog/skills/wireshark/edit"
+    engine = make_engine(url)
+    factory = sessionmaker(bind=engine)
+    emails = [f"curator{n}-{time.time_ns()}@example.gov" for n in range(2)]
+    with factory() as session:
+        for email in emails:
+            create_user(session, email, "Curator", PASSWORD, ["opm_staff"])
+        session.commit()
+        loaded = get_entry(session, "skill", "wireshark")
+    clients, forms = [], []
+    for email in emails:
+        client = requests.Session()
+        token = csrf_token(client, f"{server.base}/account/login")
+        signed_in = client.post(
+            f"{server.base}/account/login",
+            data={"csrf_token": token, "email": email, "password": PASSWORD},
+            allow_redirects=False,
+            timeout=60,
+        )
+        assert signed_in.status_code == 302
+        page = client.get(edit, timeout=60)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        forms.append({**form_values(page.text), "csrf_token": token})
+        clients.append(client)
+
+    def save(n: int):
+        def job() -> list[int]:
+            data = {**forms[n], "misspellings": f"wireshrk{n}", "reason": f"Curator {n}."}
+            return [
+                clients[n].post(edit, data=data, allow_redirects=False, timeout=120).status_code
+            ]
+
+        return job
+
+    try:
+        statuses = run_together([save(0), save(1)])
+        assert sorted(statuses) == [302, 409]
+        with factory() as session:
+            numbers = session.scalars(
+                select(CatalogVersion.number).where(
+                    CatalogVersion.entity_type == "skill", CatalogVersion.entity_id == "wireshark"
+                )
+            ).all()
+            assert len(numbers) == len(set(numbers)) == loaded.number + 1  # one new version
+            kept = documents.document(session, "skill", "wireshark")["misspellings"]
+            assert kept in (["wireshrk0"], ["wireshrk1"])
+    finally:
+        with factory() as session:  # the other browser and server tests read this catalog
+            current = get_entry(session, "skill", "wireshark")
+            curator = session.scalars(select(User).where(User.email == emails[0])).one()
+            if current.number != loaded.number:
+                revert(
+                    session, "skill", "wireshark", loaded.number,
+                    base_number=current.number, user=curator, reason="Test clean-up.",
+                )  # fmt: skip
+                session.commit()
+        engine.dispose()

@@ -12,7 +12,7 @@ from app.models import AuditEntry, CatalogVersion
 from app.services.matcher import role_matcher
 from matching.analysis import evaluate_pathways
 
-from .conftest import check_page_structure, login
+from .conftest import check_page_structure, form_values, login
 
 ALIAS = "quillmarrow analytics"  # a made-up product; staff make it an alias of Splunk
 REASON = "SOC postings at agencies name it."
@@ -24,30 +24,6 @@ def eligible_pathways(db, facts: dict[str, object]) -> set[str]:
     """The pathways the matcher, fitted now, finds a person with these facts eligible for."""
     groups = evaluate_pathways(role_matcher(db).catalog.pathways, facts)
     return {p["id"] for p in groups["eligible"]}
-
-
-def form_values(html: str) -> dict[str, object]:
-    """What a browser would post back from the page's catalog form, untouched."""
-    from bs4 import BeautifulSoup
-
-    reason = BeautifulSoup(html, "html.parser").find("textarea", attrs={"name": "reason"})
-    form = reason.find_parent("form")
-    values: dict[str, object] = {}
-    for field in form.find_all(["input", "textarea", "select"]):
-        name = field.get("name")
-        if not name or field.get("type") == "submit" or name == "csrf_token":
-            continue
-        if field.name == "textarea":
-            values[name] = field.text
-        elif field.name == "select":
-            chosen = field.find("option", selected=True) or field.find("option")
-            values[name] = chosen["value"] if chosen else ""
-        elif field.get("type") == "checkbox":
-            if field.has_attr("checked"):
-                values.setdefault(name, []).append(field["value"])  # type: ignore[union-attr]
-        else:
-            values[name] = field.get("value", "")
-    return values
 
 
 def versions_of(db, kind: str, ident: str) -> int:

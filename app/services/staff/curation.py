@@ -98,6 +98,21 @@ def _check_base(session: Session, kind: str, ident: str, base_number: int | None
         raise EditConflict(current, versions.get_version(session, kind, ident, current.number))
 
 
+def _expected_number(session: Session, kind: str, ident: str, base_number: int | None) -> int:
+    """The number the entry's new version gets when no one saved it since `base_number`."""
+    if base_number is None:  # a new entry (numbered on from a deleted one's versions)
+        return versions.current_number(session, kind, ident) + 1
+    return max(base_number, 1) + 1  # an entry never versioned gets its loaded state first
+
+
+def _conflict(session: Session, kind: str, ident: str) -> EditConflict | EntryError:
+    """After a lost race (the caller rolled back): who saved first."""
+    current = get_entry(session, kind, ident)
+    if current is None:
+        return EntryError(f"This {LABELS[kind]} could not be saved; try again.")
+    return EditConflict(current, versions.get_version(session, kind, ident, current.number))
+
+
 def _commit_change(
     session: Session,
     kind: str,
@@ -105,21 +120,31 @@ def _commit_change(
     document: Document,
     action: str,
     author: versions.Author,
+    expected: int,
     reverted_to: int | None = None,
 ) -> Entry:
-    """Apply `document`, version every entry it changed, audit it; the caller commits."""
+    """Apply `document`, version every entry it changed, audit it; the caller commits.
+
+    `expected` is the number the entry's version gets if no one saved it since the version the
+    save started from. The check against that version made before is repeated here, after the
+    writes: under
+    PostgreSQL's READ COMMITTED, a save that committed meanwhile is visible now, so the new
+    version's number shows it; two saves at the very same moment collide on the version
+    number's unique constraint (or a new entry's key) instead. Either way the later save is
+    rolled back and told, and the earlier one stands.
+    """
     before = documents.snapshot(session)
-    documents.apply_document(session, kind, document)
-    after = documents.snapshot(session)
     try:
+        documents.apply_document(session, kind, document)
+        after = documents.snapshot(session)
         written = versions.record(session, before, after, action, author, reverted_to)
     except IntegrityError:
-        # Another save took the same version number first: theirs stands, this one is undone.
         session.rollback()
-        current = get_entry(session, kind, ident)
-        if current is None:
-            raise
-        raise EditConflict(current, None) from None
+        raise _conflict(session, kind, ident) from None
+    mine = [v for v in written if (v.entity_type, v.entity_id) == (kind, ident)]
+    if mine and mine[0].number != expected:
+        session.rollback()
+        raise _conflict(session, kind, ident)
     changes = diff(before.get((kind, ident)), after.get((kind, ident)))
     session.add(
         AuditEntry(
@@ -163,7 +188,9 @@ def save_entry(
     current = get_entry(session, kind, ident)
     if current is not None and current.document == normal:
         raise EntryError("Nothing changed: this is the entry as it is now.")
-    return _commit_change(session, kind, ident, normal, "edit", author)
+    base = base_number if current is not None else None
+    expected = _expected_number(session, kind, ident, base)
+    return _commit_change(session, kind, ident, normal, "edit", author, expected)
 
 
 def revert(
@@ -186,7 +213,8 @@ def revert(
     current = get_entry(session, kind, ident)
     if current is not None and current.document == normal:
         raise EntryError(f"The {LABELS[kind]} is already as version {number} left it.")
-    return _commit_change(session, kind, ident, normal, "revert", author, reverted_to=number)
+    expected = _expected_number(session, kind, ident, base_number)
+    return _commit_change(session, kind, ident, normal, "revert", author, expected, number)
 
 
 @dataclass(frozen=True)
