@@ -40,9 +40,13 @@ UNEXPECTED: list[tuple[int, str]] = []  # uploads not sent on to their results, 
 
 
 def page_message(html: str) -> str:
-    """The error a page shows (its alert or field messages), as text, for a failure report."""
-    found = re.findall(r'class="usa-(?:alert__text|error-message)"[^>]*>(.*?)</', html, re.S)
-    return " | ".join(re.sub(r"\s+", " ", f).strip() for f in found) or html[:300]
+    """The error a page shows (its alerts and field messages), as text, for a failure report."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    found = soup.select(".usa-alert__text, .usa-error-message, .usa-alert__heading")
+    texts = [re.sub(r"\s+", " ", f.get_text(" ")).strip() for f in found]
+    return " | ".join(t for t in texts if t) or html[:300]
 
 
 class Server(NamedTuple):

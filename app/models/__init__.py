@@ -1,6 +1,7 @@
 """SQLAlchemy 2.0 typed models. Import from here so every table is registered on `Base`."""
 
 from app.models.accounts import Role, User, UserRole
+from app.models.agency import AgencyOpening, AgencyOpeningVersion, OpeningStatus
 from app.models.base import Base, utcnow
 from app.models.catalog import (
     AliasKind,
@@ -54,6 +55,8 @@ from app.models.seekers import MatchRequest
 
 __all__ = [
     "Agency",
+    "AgencyOpening",
+    "AgencyOpeningVersion",
     "AlertLog",
     "AliasKind",
     "AuditEntry",
@@ -72,6 +75,7 @@ __all__ = [
     "JobSeries",
     "JobStatus",
     "MatchRequest",
+    "OpeningStatus",
     "NiceImport",
     "OpportunityStatus",
     "OutboxMessage",

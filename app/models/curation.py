@@ -51,6 +51,8 @@ class Invitation(Base):
     accepted_at: Mapped[datetime | None] = mapped_column()
     revoked_at: Mapped[datetime | None] = mapped_column()
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # An agency poster's agency, which their account gets on accepting (posters post for one).
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id", ondelete="SET NULL"))
 
 
 class ClassificationReview(Base):
