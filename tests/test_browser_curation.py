@@ -288,3 +288,25 @@ def test_staff_curate_the_catalog_and_seekers_see_it(page, seeker, live_server, 
     assert entries.get_by_role("link").count() == 3
     assert axe_violations(page) == []
     save_screenshot(page, "staff-audit")
+
+
+def test_staff_catalog_pages_reflow_at_200_percent_zoom(browser, live_server, curator):
+    context = browser.new_context(viewport={"width": 640, "height": 900}, device_scale_factor=2)
+    page = context.new_page()
+    sign_in(page, live_server, curator)
+    for path in (
+        "/staff/catalog/",
+        "/staff/catalog/skills/?q=splunk",
+        "/staff/catalog/skills/splunk/edit",
+        "/staff/catalog/pathways/pathways-internship/edit",
+        "/staff/catalog/work-roles/PD-WRL-001/edit",
+        "/staff/catalog/skills/splunk/history",
+        "/staff/audit",
+    ):
+        page.goto(live_server + path)
+        assert page.locator("h1").count() == 1, path
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 1, f"{path} scrolls sideways by {overflow}px at 200% zoom"
+    context.close()

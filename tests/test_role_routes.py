@@ -1,0 +1,76 @@
+"""The role × route matrix: every staff, admin and agency route, every method, every role.
+
+Built from the app's URL map, so a route added later is checked without a line here: signed
+out, it sends to the sign-in page; signed in with a role it is not for, it answers 403 and
+changes nothing. (That each is open to its own role is tested with its workflow.)
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from app.models import Role
+
+from .conftest import login
+
+# Who may use each blueprint's routes; admins hold every role.
+ALLOWED = {
+    "staff": {Role.OPM_STAFF, Role.ADMIN},
+    "admin": {Role.ADMIN},
+    "agency": {Role.AGENCY_POSTER, Role.ADMIN},
+}
+# A value for each URL variable the routes use (what it is does not matter: access is checked
+# before anything is looked up).
+SAMPLE_ARGS = {
+    "slug": "skills",
+    "ident": "splunk",
+    "number": 1,
+    "job_id": 1,
+    "pending_id": 1,
+    "opening_id": 1,
+    "user_id": 1,
+    "invitation_id": 1,
+    "source": "usajobs",
+}
+EXCLUDED_METHODS = {"HEAD", "OPTIONS"}
+
+
+def protected_routes(app) -> list[tuple[str, str, str]]:
+    """(blueprint, method, path) for every rule of the protected blueprints."""
+    routes = []
+    for rule in app.url_map.iter_rules():
+        blueprint = rule.endpoint.split(".", 1)[0]
+        if blueprint not in ALLOWED:
+            continue
+        missing = set(rule.arguments) - set(SAMPLE_ARGS)
+        assert not missing, f"add sample values for {missing} ({rule.rule})"
+        path = rule.build({k: SAMPLE_ARGS[k] for k in rule.arguments}, append_unknown=False)[1]
+        for method in sorted(set(rule.methods or ()) - EXCLUDED_METHODS):
+            routes.append((blueprint, method, path))
+    return routes
+
+
+def test_the_matrix_covers_every_workflow(app):
+    paths = {path for _, _, path in protected_routes(app)}
+    for expected in ("/staff/catalog/skills/splunk/edit", "/staff/audit", "/admin/", "/agency/"):
+        assert expected in paths
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(app, client):
+    for _, method, path in protected_routes(app):
+        response = client.open(path, method=method)
+        assert response.status_code == 302, (method, path)
+        assert "/account/login" in response.headers["Location"], (method, path)
+
+
+@pytest.mark.parametrize("role", [r for r in Role if r is not Role.ADMIN])
+def test_every_other_role_is_refused(app, client, db, role):
+    login(client, db, f"{role.value}@example.gov", (role.value,))
+    refused = [
+        (method, path)
+        for blueprint, method, path in protected_routes(app)
+        if role not in ALLOWED[blueprint]
+    ]
+    assert refused
+    for method, path in refused:
+        assert client.open(path, method=method).status_code == 403, (role, method, path)
