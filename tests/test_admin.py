@@ -5,7 +5,7 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
-from app.models import AuditEntry, Invitation, OutboxMessage, Role, User
+from app.models import Agency, AuditEntry, Invitation, OutboxMessage, Role, User
 from app.services.accounts import create_user
 from app.services.admin.invitations import invite
 
@@ -29,6 +29,13 @@ def other_account(db, email="staff@example.gov", roles=("opm_staff",)) -> User:
     user = create_user(db, email, "Sam Staff", PASSWORD, list(roles))
     db.commit()
     return user
+
+
+def an_agency(db, code="HSCS", name="Cybersecurity and Infrastructure Security Agency") -> Agency:
+    agency = Agency(code=code, name=name, department="Department of Homeland Security")
+    db.add(agency)
+    db.commit()
+    return agency
 
 
 def me(db) -> User:
@@ -67,13 +74,24 @@ def test_admin_pages_are_refused_to_every_other_role(client, db, role):
 def test_staff_routes_stay_refused_to_other_roles_and_open_to_admins(client, db):
     login(client, db, ADMIN, ("admin",))
     assert client.get("/staff/").status_code == 200
+    # Admins pass the agency role check; one whose account names no agency is told so.
+    refused = client.get("/agency/")
+    assert refused.status_code == 403 and "not linked to an agency" in refused.get_data(
+        as_text=True
+    )
+    me(db).agency_id = an_agency(db).id
+    db.commit()
     assert client.get("/agency/").status_code == 200
 
 
 def test_admins_see_accounts_and_pending_invitations(client, db):
     login(client, db, ADMIN, ("admin",))
     other_account(db)
-    invite(db, me(db), "invited@example.gov", ["agency_poster"], base_url="http://x", hours=24)
+    agency = an_agency(db)
+    invite(
+        db, me(db), "invited@example.gov", ["agency_poster"], base_url="http://x", hours=24,
+        agency_id=agency.id,
+    )  # fmt: skip
     db.commit()
     response = client.get("/admin/")
     assert response.status_code == 200
@@ -82,6 +100,7 @@ def test_admins_see_accounts_and_pending_invitations(client, db):
     soup = BeautifulSoup(html, "html.parser")
     assert "staff@example.gov" in html and "OPM staff" in html
     assert "invited@example.gov" in html and "Agency job poster" in html
+    assert soup.find("td", attrs={"data-label": "Agency"}, string=f"{agency.name} (HSCS)")
     buttons = [" ".join(b.get_text().split()) for b in soup.find_all("button")]
     assert "Disable staff@example.gov" in buttons
     assert f"Disable {ADMIN}" not in buttons  # no button to disable oneself
@@ -94,17 +113,46 @@ def test_inviting_queues_the_link_and_is_audited(client, db):
     assert page.status_code == 200
     check_page_structure(page.get_data(as_text=True))
     assert "7 days" in page.get_data(as_text=True)
-    response = client.post(
-        "/admin/invite", data={"email": "New@Example.gov", "roles": ["opm_staff", "agency_poster"]}
-    )
+    agency = an_agency(db)
+    data = {"email": "New@Example.gov", "roles": ["opm_staff", "agency_poster"]}
+    response = client.post("/admin/invite", data={**data, "agency": str(agency.id)})
     assert response.status_code == 302 and response.headers["Location"].endswith("/admin/")
     invitation = db.scalar(select(Invitation).where(Invitation.email == "new@example.gov"))
     assert invitation.roles == ["agency_poster", "opm_staff"]
+    assert invitation.agency_id == agency.id
     message = db.scalar(select(OutboxMessage).where(OutboxMessage.to_address == "new@example.gov"))
     assert "http://127.0.0.1:5000/account/invitation/" in message.body
     [entry] = audit(db, "account.invite")
     assert entry.actor == ADMIN
-    assert "Invitation sent to new@example.gov" in client.get("/admin/").get_data(as_text=True)
+    assert entry.changes["agency"] == "HSCS"
+    listed = client.get("/admin/").get_data(as_text=True)
+    assert "Invitation sent to new@example.gov as Administrator" not in listed
+    assert (
+        f"Invitation sent to new@example.gov as Agency job poster, OPM staff for {agency.name}"
+        in listed
+    )
+
+
+def test_a_poster_invitation_needs_an_agency_by_the_field(client, db):
+    login(client, db, ADMIN, ("admin",))
+    agency = an_agency(db)
+    page = BeautifulSoup(client.get("/admin/invite").get_data(as_text=True), "html.parser")
+    options = [o.get_text() for o in page.find("select", id="agency").find_all("option")]
+    assert options == ["No agency", f"{agency.name} (HSCS)"]
+    data = {"email": "poster@example.gov", "roles": ["agency_poster"]}
+    response = client.post("/admin/invite", data=data)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    check_page_structure(html)
+    error = BeautifulSoup(html, "html.parser").find(id="agency-error")
+    assert error.get_text() == "Choose the agency this poster posts openings for."
+    assert 'value="poster@example.gov"' in html  # what was typed is kept
+    unknown = client.post("/admin/invite", data={**data, "agency": "99999"})
+    assert unknown.status_code == 400
+    assert "Choose an agency from the list." in unknown.get_data(as_text=True)
+    assert db.scalar(select(Invitation)) is None
+    staff = {"email": "staff2@example.gov", "roles": ["opm_staff"]}
+    assert client.post("/admin/invite", data=staff).status_code == 302  # no agency needed
 
 
 def test_inviting_an_address_with_an_account_is_refused_on_the_field(client, db):
@@ -207,6 +255,8 @@ def test_roles_take_effect_on_the_accounts_next_page(app, client, db):
     theirs = app.test_client()
     theirs.post("/account/login", data={"email": "staff@example.gov", "password": PASSWORD})
     assert theirs.get("/staff/").status_code == 200
+    target.agency_id = an_agency(db).id
+    db.commit()
     client.post(f"/admin/accounts/{target.id}/roles", data={"roles": ["agency_poster"]})
     assert theirs.get("/staff/").status_code == 403
     assert theirs.get("/agency/").status_code == 200

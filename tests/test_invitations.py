@@ -8,7 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
-from app.models import AuditEntry, Invitation, OutboxMessage, User
+from app.models import Agency, AuditEntry, Invitation, OutboxMessage, User
 from app.services.accounts import AccountError, create_user
 from app.services.admin.invitations import (
     InvitationError,
@@ -32,8 +32,27 @@ def admin(db):
     return user
 
 
-def send(db, admin, email="new.staff@example.gov", roles=("opm_staff",), now=None, hours=168):
-    token, invitation = invite(db, admin, email, list(roles), base_url=BASE, hours=hours, now=now)
+@pytest.fixture
+def agency(db):
+    agency = Agency(code="HSCS", name="Cybersecurity and Infrastructure Security Agency")
+    db.add(agency)
+    db.commit()
+    return agency
+
+
+def send(
+    db, admin, email="new.staff@example.gov", roles=("opm_staff",), now=None, hours=168, agency=None
+):
+    if agency is None and "agency_poster" in roles:
+        agency = db.scalar(select(Agency).where(Agency.code == "TEST"))
+        if agency is None:
+            agency = Agency(code="TEST", name="Test Agency")
+            db.add(agency)
+            db.flush()
+    token, invitation = invite(
+        db, admin, email, list(roles), base_url=BASE, hours=hours, now=now,
+        agency_id=agency.id if agency else None,
+    )  # fmt: skip
     db.commit()
     return token, invitation
 
@@ -57,7 +76,7 @@ def test_an_invitation_stores_only_the_token_hash_and_queues_the_link(db, admin)
     assert message.dedupe_key == f"invitation:{invitation.id}"
     assert f"{BASE}/account/invitation/{token}" in message.body
     assert "Ada Admin (admin@example.gov)" in message.body
-    assert "agency job poster and OPM staff" in message.body
+    assert "agency job poster and OPM staff for Test Agency" in message.body
     audit = db.scalar(select(AuditEntry).where(AuditEntry.action == "account.invite"))
     assert audit.actor == "admin@example.gov" and audit.user_id == admin.id
     assert audit.entity_id == str(invitation.id)
@@ -77,6 +96,27 @@ def test_roles_must_be_chosen_from_the_invitable_ones(db, admin):
         with pytest.raises(AccountError) as refused:
             send(db, admin, roles=roles)
         assert refused.value.field == "roles"
+
+
+def test_a_poster_is_invited_for_an_agency_their_account_gets(db, admin, agency):
+    with pytest.raises(AccountError) as refused:
+        invite(db, admin, "p@example.gov", ["agency_poster"], base_url=BASE, hours=24)
+    assert refused.value.field == "agency"
+    with pytest.raises(AccountError) as unknown:
+        invite(
+            db, admin, "p@example.gov", ["agency_poster"], base_url=BASE, hours=24,
+            agency_id=agency.id + 1000,
+        )  # fmt: skip
+    assert unknown.value.field == "agency"
+    token, invitation = send(db, admin, "p@example.gov", ("agency_poster",), agency=agency)
+    assert invitation.agency_id == agency.id
+    audit = db.scalar(select(AuditEntry).where(AuditEntry.action == "account.invite"))
+    assert audit.changes["agency"] == "HSCS"
+    user = accept(db, token, "Pat Poster", NEW_PASSWORD)
+    db.commit()
+    assert user.agency_id == agency.id
+    staff_token, _ = send(db, admin, "s@example.gov", ("opm_staff",))
+    assert accept(db, staff_token, "Sam Staff", NEW_PASSWORD).agency_id is None
 
 
 def test_a_new_invitation_replaces_the_pending_one(db, admin):
@@ -207,3 +247,16 @@ def test_the_cli_invites_and_prints_the_link(run):
     assert "/account/invitation/" in result.output
     again = run("users", "invite", "x", "--role", "opm_staff")
     assert again.exit_code != 0 and "not a valid e-mail" in again.output
+
+
+def test_the_cli_invites_a_poster_for_an_agency_the_samples_recorded(run):
+    assert run("db", "upgrade").exit_code == 0
+    poster = ("users", "invite", "poster@cisa.example.gov", "--role", "agency_poster")
+    unknown = run(*poster, "--agency", "HSCS")
+    assert unknown.exit_code != 0 and "No agency has the code HSCS" in unknown.output
+    missing = run(*poster)
+    assert missing.exit_code != 0 and "Choose the agency" in missing.output
+    assert run("samples", "load").exit_code == 0  # records the sample jobs' agencies
+    result = run(*poster, "--agency", "hscs")
+    assert result.exit_code == 0, result.output
+    assert "Invited poster@cisa.example.gov (agency_poster) for HSCS." in result.output

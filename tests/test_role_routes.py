@@ -52,7 +52,14 @@ def protected_routes(app) -> list[tuple[str, str, str]]:
 
 def test_the_matrix_covers_every_workflow(app):
     paths = {path for _, _, path in protected_routes(app)}
-    for expected in ("/staff/catalog/skills/splunk/edit", "/staff/audit", "/admin/", "/agency/"):
+    for expected in (
+        "/staff/catalog/skills/splunk/edit",
+        "/staff/audit",
+        "/admin/",
+        "/agency/",
+        "/agency/openings/1/edit",
+        "/agency/openings/suggest",
+    ):
         assert expected in paths
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wtforms import EmailField
+from wtforms import EmailField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
@@ -41,6 +41,12 @@ class InviteForm(Form):
         choices=[SelectChoice(r.value, ROLE_LABELS[r.value]) for r in INVITABLE_ROLES],
         validators=[DataRequired("Choose at least one role.")],
     )
+    agency = SelectField(
+        "Agency",
+        description="Required for an agency job poster: the agency whose openings they post.",
+        choices=[],
+        validate_choice=False,  # an unknown agency is refused by the service, by this field
+    )
 
     def __init__(self, *args: object, hours: int = 7 * 24, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -48,10 +54,29 @@ class InviteForm(Form):
         span = f"{days} day{'s' if days != 1 else ''}" if hours % 24 == 0 else f"{hours} hours"
         self.email.description = f"The invitation link is sent here. It works once, for {span}."
 
+    def set_agencies(self, agencies: list[tuple[int, str]]) -> InviteForm:
+        """The agencies to choose from, as (id, label)."""
+        self.agency.choices = [SelectChoice("", "No agency"), *(SelectChoice(str(i), label)
+                               for i, label in agencies)]  # fmt: skip
+        return self
+
+    def agency_id(self) -> int | None:
+        value = str(self.agency.data or "").strip()
+        return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+
+    def validate_agency(self, field: object) -> None:
+        from wtforms.validators import ValidationError
+
+        from app.services.admin.invitations import NO_AGENCY
+
+        if Role.AGENCY_POSTER.value in (self.roles.data or []) and self.agency_id() is None:
+            raise ValidationError(NO_AGENCY)
+
     def show_error(self, error: AccountError) -> None:
         """A service's refusal, next to the field it is about."""
-        if error.field == "roles":
-            self.roles.errors = [*self.roles.errors, str(error)]
+        if error.field in ("roles", "agency"):
+            target = self.roles if error.field == "roles" else self.agency
+            target.errors = [*target.errors, str(error)]
             return
         message = ALREADY_EXISTS if "already exists" in str(error) else INVALID_EMAIL
         self.email.errors = [*self.email.errors, message]

@@ -17,7 +17,7 @@ from app.admin import views
 from app.admin.forms import ActionForm, InviteForm, RolesForm
 from app.auth import role_required
 from app.extensions import db_session
-from app.models import Role, User
+from app.models import Agency, Invitation, Role, User
 from app.services.accounts import AccountError
 from app.services.admin import accounts, invitations
 
@@ -59,26 +59,38 @@ def _change(action: Callable[..., Any], message: Callable[[Any], str], *args: An
 @role_required(Role.ADMIN)
 def accounts_page():
     overview = accounts.overview(db_session())
-    return render_template("admin/accounts.html", **views.accounts_view(overview, _me()))
+    agencies = views.agencies_by_id(db_session())
+    return render_template("admin/accounts.html", **views.accounts_view(overview, _me(), agencies))
+
+
+def _send_invitation(form: InviteForm) -> Invitation | None:
+    """The form's invitation, sent; None when refused (the reason is put by its field)."""
+    try:
+        _, sent = invitations.invite(
+            db_session(),
+            _me(),
+            form.email.data or "",
+            form.roles.data or [],
+            base_url=str(current_app.config["PUBLIC_BASE_URL"]),
+            hours=_hours(),
+            agency_id=form.agency_id(),
+        )
+    except AccountError as exc:
+        form.show_error(exc)
+        return None
+    return sent
 
 
 @bp.route("/invite", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def invite():
-    form = InviteForm(hours=_hours())
-    if form.validate_on_submit():
-        base_url = str(current_app.config["PUBLIC_BASE_URL"])
-        email, roles = form.email.data or "", form.roles.data or []
-        try:
-            _, sent = invitations.invite(
-                db_session(), _me(), email, roles, base_url=base_url, hours=_hours()
-            )
-        except AccountError as exc:
-            form.show_error(exc)
-        else:
-            db_session().commit()
-            flash(views.invited_message(sent), "success")
-            return redirect(url_for("admin.accounts_page"))
+    form = InviteForm(hours=_hours()).set_agencies(views.agency_options(db_session()))
+    sent = _send_invitation(form) if form.validate_on_submit() else None
+    if sent is not None:
+        db_session().commit()
+        agency = db_session().get(Agency, sent.agency_id) if sent.agency_id else None
+        flash(views.invited_message(sent, agency), "success")
+        return redirect(url_for("admin.accounts_page"))
     return render_template("admin/invite.html", form=form), 400 if form.errors else 200
 
 

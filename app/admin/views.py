@@ -7,10 +7,12 @@ from datetime import datetime
 from typing import Any
 
 from flask import url_for
+from sqlalchemy.orm import Session
 
 from app.admin.forms import ROLE_LABELS
-from app.models import Invitation, User
+from app.models import Agency, Invitation, User
 from app.services.admin.accounts import AccountsOverview
+from app.services.admin.agencies import agency_choices
 
 
 def when(moment: datetime | None) -> str:
@@ -20,6 +22,19 @@ def when(moment: datetime | None) -> str:
 
 def role_names(roles: list[str]) -> str:
     return ", ".join(ROLE_LABELS.get(r, r) for r in sorted(roles)) or "No roles"
+
+
+def agency_label(agency: Agency | None) -> str:
+    return f"{agency.name} ({agency.code})" if agency else ""
+
+
+def agencies_by_id(session: Session) -> dict[int, Agency]:
+    return {a.id: a for a in agency_choices(session)}
+
+
+def agency_options(session: Session) -> list[tuple[int, str]]:
+    """The invite form's agencies, as (id, label)."""
+    return [(a.id, agency_label(a)) for a in agency_choices(session)]
 
 
 def held_roles(user: User) -> list[str]:
@@ -32,6 +47,7 @@ class AccountRow:
     email: str
     name: str
     roles: str
+    agency: str  # "" when the account posts for no agency
     status: str  # "Active" | "Disabled"
     last_sign_in: str
     is_self: bool
@@ -45,18 +61,20 @@ class InvitationRow:
     id: int
     email: str
     roles: str
+    agency: str
     sent: str
     expires: str
     revoke_url: str
 
 
-def account_row(user: User, me: User) -> AccountRow:
+def account_row(user: User, me: User, agencies: dict[int, Agency] | None = None) -> AccountRow:
     action = "disable" if user.is_active else "enable"
     return AccountRow(
         id=user.id,
         email=user.email,
         name=user.display_name,
         roles=role_names(held_roles(user)),
+        agency=agency_label((agencies or {}).get(user.agency_id or 0)),
         status="Active" if user.is_active else "Disabled",
         last_sign_in=when(user.last_login_at) or "Never",
         is_self=user.id == me.id,
@@ -66,21 +84,24 @@ def account_row(user: User, me: User) -> AccountRow:
     )
 
 
-def invitation_row(invitation: Invitation) -> InvitationRow:
+def invitation_row(invitation: Invitation, agencies: dict[int, Agency]) -> InvitationRow:
     return InvitationRow(
         id=invitation.id,
         email=invitation.email,
         roles=role_names(list(invitation.roles)),
+        agency=agency_label(agencies.get(invitation.agency_id or 0)),
         sent=when(invitation.created_at),
         expires=when(invitation.expires_at),
         revoke_url=url_for("admin.revoke_invitation", invitation_id=invitation.id),
     )
 
 
-def accounts_view(overview: AccountsOverview, me: User) -> dict[str, Any]:
+def accounts_view(
+    overview: AccountsOverview, me: User, agencies: dict[int, Agency]
+) -> dict[str, Any]:
     return {
-        "accounts": [account_row(u, me) for u in overview.accounts],
-        "invitations": [invitation_row(i) for i in overview.invitations],
+        "accounts": [account_row(u, me, agencies) for u in overview.accounts],
+        "invitations": [invitation_row(i, agencies) for i in overview.invitations],
     }
 
 
@@ -88,9 +109,10 @@ def roles_view(user: User, me: User) -> dict[str, Any]:
     return {"account": account_row(user, me)}
 
 
-def invited_message(invitation: Invitation) -> str:
+def invited_message(invitation: Invitation, agency: Agency | None = None) -> str:
+    roles = role_names(list(invitation.roles)) + (f" for {agency.name}" if agency else "")
     return (
-        f"Invitation sent to {invitation.email} as {role_names(list(invitation.roles))}. "
+        f"Invitation sent to {invitation.email} as {roles}. "
         f"The link works until {when(invitation.expires_at)} UTC."
     )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import click
 
+from app.cli.agency import agency
 from app.cli.alerts import alerts
 from app.cli.catalog import catalog
 from app.cli.classifications import classifications
@@ -45,6 +46,7 @@ for _command in (
     purge,
     alerts,
     classifications,
+    agency,
 ):
     cli.add_command(_command)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import click
 
 from app.cli.context import Context, pass_ctx
@@ -12,14 +14,20 @@ from app.cli.context import Context, pass_ctx
 def purge(ctx: Context) -> None:
     """Delete job seekers' uploads, extracted text and results past their retention period.
 
-    Run it from cron (hourly is plenty); the site also purges when it starts.
+    Run it from cron (hourly is plenty); the site also purges when it starts. Being the
+    scheduled job, it also closes agencies' openings past their closing date.
     """
+    from app.cli.agency import closed_summary
+    from app.services.agency.openings import close_expired
     from app.services.seekers.purge import purge_expired
 
     with ctx.session() as session:
         count = purge_expired(session, retention_hours=ctx.app.config["MATCH_RETENTION_HOURS"])
+    with ctx.session() as session:
+        closed = close_expired(session, date.today())
     hours = ctx.app.config["MATCH_RETENTION_HOURS"]
     click.echo(
         f"Deleted {count} job-seeker match{'es' if count != 1 else ''} "
         f"older than their retention period ({hours} hours)."
     )
+    click.echo(closed_summary(closed))

@@ -74,15 +74,29 @@ def _set_active(ctx: Context, email: str, *, active: bool) -> None:
     required=True,
     type=click.Choice(["opm_staff", "agency_poster", "admin"]),
 )
+@click.option(
+    "--agency",
+    "agency_code",
+    default=None,
+    help="The agency code (as USAJOBS's, e.g. HSCS) an agency poster posts for; required "
+    "with --role agency_poster.",
+)
 @pass_ctx
-def users_invite(ctx: Context, email: str, roles: tuple[str, ...]) -> None:
+def users_invite(ctx: Context, email: str, roles: tuple[str, ...], agency_code: str | None) -> None:
     """E-mail a one-time link (via the outbox) with which EMAIL sets a password. Audited."""
     from app.services.accounts import AccountError
+    from app.services.admin.agencies import agency_by_code
     from app.services.admin.invitations import invitation_link, invite
 
     config = ctx.app.config
     try:
         with ctx.session() as session:
+            agency = agency_by_code(session, agency_code) if agency_code else None
+            if agency_code and agency is None:
+                raise click.ClickException(
+                    f"No agency has the code {agency_code}: load listings first "
+                    "(pathfinder samples load, or a USAJOBS scrape)."
+                )
             token, invitation = invite(
                 session,
                 None,
@@ -90,11 +104,13 @@ def users_invite(ctx: Context, email: str, roles: tuple[str, ...]) -> None:
                 list(roles),
                 base_url=str(config["PUBLIC_BASE_URL"]),
                 hours=int(config["INVITATION_HOURS"]),
+                agency_id=agency.id if agency else None,
             )
             expires = invitation.expires_at
     except AccountError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Invited {invitation.email} ({', '.join(sorted(set(roles)))}).")
+    posting = f" for {agency_code.upper()}" if agency_code else ""
+    click.echo(f"Invited {invitation.email} ({', '.join(sorted(set(roles)))}){posting}.")
     click.echo(
         f"The link is queued in the outbox and works once, until {expires:%Y-%m-%d %H:%M} UTC:"
     )

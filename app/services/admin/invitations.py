@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.models import AuditEntry, Invitation, OutboxMessage, Role, User, utcnow
+from app.models import Agency, AuditEntry, Invitation, OutboxMessage, Role, User, utcnow
 from app.services.accounts import AccountError, create_user, normalise_email, password_problem
 
 TOKEN_BYTES = 32
@@ -90,6 +90,19 @@ def _roles(roles: list[str]) -> list[str]:
     return chosen
 
 
+NO_AGENCY = "Choose the agency this poster posts openings for."
+
+
+def _agency(session: Session, roles: list[str], agency_id: int | None) -> Agency | None:
+    """The invitation's agency: required for an agency poster, and one that exists."""
+    agency = session.get(Agency, agency_id) if agency_id is not None else None
+    if agency_id is not None and agency is None:
+        raise AccountError("Choose an agency from the list.", "agency")
+    if agency is None and Role.AGENCY_POSTER.value in roles:
+        raise AccountError(NO_AGENCY, "agency")
+    return agency
+
+
 @dataclass(frozen=True)
 class InvitationMail:
     subject: str
@@ -101,8 +114,10 @@ def role_list(roles: list[str]) -> str:
     return " and ".join(ROLE_NAMES.get(Role(r), r) for r in roles if r in {x.value for x in Role})
 
 
-def render_invitation(invitation: Invitation, inviter: User | None, link: str) -> InvitationMail:
-    roles = role_list(invitation.roles)
+def render_invitation(
+    invitation: Invitation, inviter: User | None, link: str, agency: Agency | None = None
+) -> InvitationMail:
+    roles = role_list(invitation.roles) + (f" for {agency.name}" if agency else "")
     expires = as_utc(invitation.expires_at)
     who = f"{inviter.display_name} ({inviter.email})" if inviter else "A Pathfinder administrator"
     lines = [
@@ -129,10 +144,13 @@ def invite(
     base_url: str,
     hours: int,
     now: datetime | None = None,
+    agency_id: int | None = None,
 ) -> tuple[str, Invitation]:
     """Invite `email` with `roles`; returns (the link token, the invitation). Audited.
 
-    `inviter` is the admin (None from the command line, audited as "cli").
+    `inviter` is the admin (None from the command line, audited as "cli"). An agency poster
+    is invited for an agency (`agency_id`), which their account gets on accepting; AccountError
+    with field "agency" when it is missing or unknown.
 
     Raises AccountError (field "email" or "roles") for an invalid address, an address that
     already has an account, or roles that cannot be invited. An earlier pending invitation
@@ -141,6 +159,7 @@ def invite(
     now = as_utc(now)
     email = normalise_email(email)
     chosen = _roles(roles)
+    agency = _agency(session, chosen, agency_id)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise AccountError(f"An account for {email} already exists.", "email")
     replaced = [
@@ -158,10 +177,11 @@ def invite(
         invited_by_id=inviter.id if inviter else None,
         created_at=now,
         expires_at=now + timedelta(hours=hours),
+        agency_id=agency.id if agency else None,
     )
     session.add(invitation)
     session.flush()
-    mail = render_invitation(invitation, inviter, invitation_link(base_url, token))
+    mail = render_invitation(invitation, inviter, invitation_link(base_url, token), agency)
     session.add(
         OutboxMessage(
             to_address=email,
@@ -181,6 +201,7 @@ def invite(
             changes={
                 "email": email,
                 "roles": chosen,
+                "agency": agency.code if agency else None,
                 "expires_at": invitation.expires_at.isoformat(),
                 "replaces": [e.id for e in replaced],
             },
@@ -243,6 +264,7 @@ def accept(
         session, invitation.email, display_name, password, list(invitation.roles),
         actor=invitation.email,
     )  # fmt: skip
+    user.agency_id = invitation.agency_id  # an agency poster posts for the agency invited for
     session.execute(
         update(Invitation)
         .where(Invitation.id == invitation.id)
@@ -257,7 +279,11 @@ def accept(
             action="invitation.accept",
             entity_type="invitation",
             entity_id=str(invitation.id),
-            changes={"user_id": user.id, "roles": list(invitation.roles)},
+            changes={
+                "user_id": user.id,
+                "roles": list(invitation.roles),
+                "agency_id": invitation.agency_id,
+            },
         )
     )
     user.last_login_at = utcnow()

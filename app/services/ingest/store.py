@@ -12,7 +12,7 @@ import functools
 import hashlib
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -30,6 +30,8 @@ from app.models import (
     utcnow,
 )
 from app.models.base import INT32_MAX, INT32_MIN
+from app.services.agency.openings import SOURCE as AGENCY_SOURCE
+from app.services.agency.openings import link_twins
 from app.services.ingest.run_lock import source_lock
 from scrapers.errors import ScraperError
 from scrapers.records import FundingRecord, JobRecord
@@ -422,6 +424,22 @@ class Ingestor:
                 .values(status=status, closed_at=None, last_seen_at=self.now)
             )
         self._link_duplicates(model, plan.fingerprints)
+        if model is JobListing:
+            self._link_agency_twins(plan)
+
+    def _link_agency_twins(self, plan: _WritePlan) -> None:
+        """Jobs stored now that an agency also posted in Pathfinder point at its listing."""
+        ids = set(plan.updates)
+        for source in {source for source, _ in plan.inserts}:
+            keys = [key for s, key in plan.inserts if s == source]
+            ids.update(
+                self.session.scalars(
+                    select(JobListing.id).where(
+                        JobListing.source == source, JobListing.source_id.in_(keys)
+                    )
+                )
+            )
+        link_twins(self.session, ids)
 
     def _past(self, close_date: date | None) -> bool:
         return close_date is not None and close_date < self.today
@@ -443,17 +461,22 @@ class Ingestor:
         """Within each fingerprint, one canonical record; the others point at it.
 
         The earliest record is canonical, except that a Grants.gov record is preferred over
-        a simpler.grants.gov copy of the same opportunity whenever both exist.
+        a simpler.grants.gov copy of the same opportunity whenever both exist. A job linked to
+        an agency's own posting of it (`app.services.agency.openings.link_twins`) stays so:
+        it is left out of the groups, which would otherwise unlink or re-point it.
         """
         if not fingerprints:
             return
-        groups: dict[str, list[Any]] = {}
-        for row in self.session.execute(
+        found = self.session.execute(
             select(model.id, model.source, model.fingerprint, model.duplicate_of_id)
             .where(model.fingerprint.in_(fingerprints))
             .order_by(model.id)
-        ):
-            groups.setdefault(row.fingerprint, []).append(row)
+        ).all()
+        twins = self._agency_twins(model, found)
+        groups: dict[str, list[Any]] = {}
+        for row in found:
+            if row.id not in twins:
+                groups.setdefault(row.fingerprint, []).append(row)
         changes: list[dict[str, Any]] = []
         for rows in groups.values():
             if model is FundingOpportunity:
@@ -466,6 +489,20 @@ class Ingestor:
                     changes.append({"id": row.id, "duplicate_of_id": canonical.id})
         if changes:
             self.session.execute(update(model), changes)
+
+    def _agency_twins(self, model: Any, rows: Sequence[Any]) -> set[int]:
+        """The ids of these rows that point at an agency's listing."""
+        targets = {row.duplicate_of_id for row in rows if row.duplicate_of_id is not None}
+        if model is not JobListing or not targets:
+            return set()
+        agency = set(
+            self.session.scalars(
+                select(JobListing.id).where(
+                    JobListing.id.in_(targets), JobListing.source == AGENCY_SOURCE
+                )
+            )
+        )
+        return {row.id for row in rows if row.duplicate_of_id in agency}
 
     def close_missing_jobs(self, source: str) -> int:
         """After a full sweep: open jobs of `source` that the sweep did not see are closed."""

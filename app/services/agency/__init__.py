@@ -1,0 +1,1 @@
+"""Agency posters' openings: drafting, publishing as jobs, closing, and their candidate pools."""
