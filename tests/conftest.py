@@ -377,6 +377,25 @@ def live_server(live_app) -> Iterator[str]:
     thread.join(timeout=5)
 
 
+@pytest.fixture
+def live_session(live_app):
+    """A session on the live database, for a browser test's own rows and checks."""
+    from app.extensions import get_database
+
+    session = get_database(live_app).session_factory()
+    yield session
+    session.close()
+
+
+def sign_in(page, base: str, email: str, password: str) -> None:
+    """Sign in through the site's form, as a person would."""
+    page.goto(base + "/account/login")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium driven by Playwright. Missing in CI is a failure, not a skip."""

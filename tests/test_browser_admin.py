@@ -18,15 +18,6 @@ INVITEE, INVITEE_PASSWORD = "kim.invited@opm.example.gov", "violet granite harbo
 
 
 @pytest.fixture
-def live_session(live_app):
-    from app.extensions import get_database
-
-    session = get_database(live_app).session_factory()
-    yield session
-    session.close()
-
-
-@pytest.fixture
 def admin_account(live_session):
     from app.services.accounts import create_user
 

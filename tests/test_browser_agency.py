@@ -18,7 +18,7 @@ from sqlalchemy import delete, select
 
 from app.models import Agency, AgencyOpening, JobListing, JobRoleClassification, User
 
-from .conftest import REPO_ROOT, axe_violations, save_screenshot
+from .conftest import REPO_ROOT, axe_violations, save_screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -37,15 +37,6 @@ RESUME = (
 REFIT_SECONDS = 60
 # The README's picture is a copy of the coding-help screenshot (docs/screenshots/).
 README_PICTURE = REPO_ROOT / "docs" / "screenshots" / "agency-coding-help.png"
-
-
-@pytest.fixture
-def live_session(live_app):
-    from app.extensions import get_database
-
-    session = get_database(live_app).session_factory()
-    yield session
-    session.close()
 
 
 @pytest.fixture
@@ -87,14 +78,6 @@ def posters(live_session):
         live_session.commit()
 
 
-def sign_in(page, base: str, email: str) -> None:
-    page.goto(base + "/account/login")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-
-
 def tick(page, name: str, value: str) -> None:
     """Tick a USWDS checkbox by its label (the input itself is drawn off-screen)."""
     box = page.locator(f'input[name="{name}"][value="{value}"]')
@@ -114,7 +97,7 @@ def test_a_poster_drafts_codes_publishes_edits_and_closes_an_opening(
     browser, page, live_server, posters
 ):
     base = live_server
-    sign_in(page, base, posters[0])
+    sign_in(page, base, posters[0], PASSWORD)
     page.goto(base + "/agency/")
     assert axe_violations(page) == []
     page.get_by_role("link", name="Post an opening").click()
@@ -181,7 +164,7 @@ def test_a_poster_drafts_codes_publishes_edits_and_closes_an_opening(
 
     # Another agency's poster can neither see nor edit it.
     other = browser.new_context().new_page()
-    sign_in(other, base, posters[1])
+    sign_in(other, base, posters[1], PASSWORD)
     assert other.goto(opening_url).status == 404
     assert other.goto(opening_url + "/edit").status == 404
     other.context.close()

@@ -21,22 +21,13 @@ from app.models import (
     JobStatus,
 )
 
-from .conftest import axe_violations, save_screenshot
+from .conftest import axe_violations, save_screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a long staff passphrase"
 REASON = "The duties are writing policy, not running the network."
 POLICY_ROLE = ("OG-WRL-002", "Cybersecurity Policy and Planning")
-
-
-@pytest.fixture
-def live_session(live_app):
-    from app.extensions import get_database
-
-    session = get_database(live_app).session_factory()
-    yield session
-    session.close()
 
 
 @pytest.fixture
@@ -84,19 +75,11 @@ def sample_job(live_session, tmp_path):
     live_session.commit()
 
 
-def sign_in(page, base: str, email: str) -> None:
-    page.goto(base + "/account/login")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-
-
 def test_staff_override_a_classification_and_see_it_used(
     page, live_server, staff_email, sample_job
 ):
     role_id, role_name = POLICY_ROLE
-    sign_in(page, live_server, staff_email)
+    sign_in(page, live_server, staff_email, PASSWORD)
     page.goto(live_server + "/staff/classifications")
     assert page.locator("h1").inner_text() == "Job classifications"
     assert page.get_by_text("Skills found:").count() >= 1

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from app.models import User
 
-from .conftest import ARTIFACTS, REPO_ROOT, axe_violations, save_screenshot
+from .conftest import ARTIFACTS, REPO_ROOT, axe_violations, save_screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -45,15 +45,6 @@ EXPERIENCE
 - Investigated phishing and malware incidents and escalated them to incident response.
 - Monitored network traffic for intrusions and tuned detection rules with the SOC team.
 """
-
-
-@pytest.fixture
-def live_session(live_app):
-    from app.extensions import get_database
-
-    session = get_database(live_app).session_factory()
-    yield session
-    session.close()
 
 
 @pytest.fixture
@@ -117,14 +108,6 @@ def seeker(browser):
     context.close()
 
 
-def sign_in(page, base: str, email: str) -> None:
-    page.goto(base + "/account/login")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-
-
 def answer(page, question: str, option: str) -> None:
     page.get_by_role("group", name=question).get_by_text(option, exact=True).click()
 
@@ -169,7 +152,7 @@ def test_staff_curate_the_catalog_and_seekers_see_it(page, seeker, live_server, 
     assert INTERNSHIP not in before["eligible"]
 
     # Staff find Splunk in the catalog.
-    sign_in(page, live_server, curator)
+    sign_in(page, live_server, curator, PASSWORD)
     page.goto(live_server + "/staff/catalog/")
     assert page.locator("h1").inner_text() == "The catalog"
     page.get_by_role("link", name="Skills", exact=True).click()
@@ -293,7 +276,7 @@ def test_staff_curate_the_catalog_and_seekers_see_it(page, seeker, live_server, 
 def test_staff_catalog_pages_reflow_at_200_percent_zoom(browser, live_server, curator):
     context = browser.new_context(viewport={"width": 640, "height": 900}, device_scale_factor=2)
     page = context.new_page()
-    sign_in(page, live_server, curator)
+    sign_in(page, live_server, curator, PASSWORD)
     for path in (
         "/staff/catalog/",
         "/staff/catalog/skills/?q=splunk",

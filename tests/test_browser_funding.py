@@ -20,15 +20,6 @@ SCREENSHOT = ARTIFACTS / "program-office-matches.png"
 NEEDS = "AI-assisted vulnerability detection for our water utility's OT network"
 
 
-@pytest.fixture
-def live_session(live_app):
-    from app.extensions import get_database
-
-    session = get_database(live_app).session_factory()
-    yield session
-    session.close()
-
-
 def test_search_with_filters_and_an_opportunity_page(page, live_server):
     page.goto(live_server + "/funding/")
     assert page.locator("h1").count() == 1
