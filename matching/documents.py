@@ -33,6 +33,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
+# The readers are imported with this module, not on first use: two threads of one server
+# process importing pypdf and python-docx (C extensions among them) for the first time at
+# the same moment crashed the process (SIGSEGV in a gunicorn worker with threads).
+from bs4 import BeautifulSoup, FeatureNotFound, Tag
+from bs4.element import PreformattedString
+from docx.oxml.parser import parse_xml
+from docx.package import Package
+from pypdf import PasswordType, PdfReader
+
 __all__ = [
     "Document",
     "DocumentError",
@@ -239,6 +248,9 @@ def _demote_library_records(package: str) -> None:
     names = [package, *(module.name for module in modules)]
     for name in names:
         logging.getLogger(name).addFilter(_DEMOTE)
+
+
+_demote_library_records("pypdf")  # once, at import, for the same reason as the imports
 
 
 def _warning_to_debug(
@@ -601,9 +613,6 @@ def _looks_like_html(text: str, hint: _Hint) -> bool:
 
 def _html_to_text(markup: str) -> str:
     """Visible text with a line break between blocks; source whitespace is not layout."""
-    from bs4 import BeautifulSoup, FeatureNotFound, Tag
-    from bs4.element import PreformattedString
-
     markup = markup.replace("\x00", "").replace(_BLOCK_MARK, "")
     try:
         soup = BeautifulSoup(markup, "lxml")  # lxml comes with python-docx and is ~2x faster
@@ -668,9 +677,6 @@ def _read_pdf(data: bytes, hint: _Hint, limits: DocumentLimits) -> Document:
 
 def _open_pdf(data: bytes, limits: DocumentLimits) -> tuple[Any, int]:
     """A pypdf reader, decrypted if it only has an empty password, and its page count."""
-    from pypdf import PasswordType, PdfReader
-
-    _demote_library_records("pypdf")
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         encrypted = reader.is_encrypted
@@ -786,9 +792,6 @@ _APP_PAGES: Final = re.compile(rb"<(?:\w+:)?Pages>\s*(\d+)\s*</(?:\w+:)?Pages>")
 
 def _read_docx(data: bytes, hint: _Hint, limits: DocumentLimits) -> Document:
     pages, has_media = _check_zip(data, hint, limits)
-
-    from docx.oxml.parser import parse_xml
-    from docx.package import Package
 
     try:
         # Package.open rather than docx.Document: it also accepts .docm/.dotx, whose main

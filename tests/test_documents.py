@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import logging
 import re
+import subprocess
+import sys
 import threading
 import warnings
 import zipfile
@@ -489,6 +491,17 @@ def test_library_warnings_while_reading_become_debug_records(caplog):
     assert document.text == "Security analyst resume"
     assert shown == []
     assert any("XMLParsedAsHTMLWarning" in r.getMessage() for r in caplog.records)
+
+
+def test_the_readers_are_loaded_with_the_module_not_by_the_first_upload():
+    """Two server threads importing pypdf and python-docx at the same moment crashed a worker."""
+    probe = (
+        "import sys, logging; import matching.documents; "
+        "print(all(m in sys.modules for m in ('pypdf', 'docx.package', 'bs4')), "
+        "bool(logging.getLogger('pypdf._reader').filters))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.stdout.split() == ["True", "True"], done.stderr
 
 
 def test_overlapping_reads_in_two_threads_leave_the_warning_settings_as_they_were(monkeypatch):
