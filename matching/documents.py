@@ -16,7 +16,6 @@ offsets into exactly this string, so nothing after this module should re-normali
 from __future__ import annotations
 
 import codecs
-import functools
 import importlib
 import io
 import logging
@@ -232,7 +231,6 @@ class _Demote(logging.Filter):
 _DEMOTE: Final = _Demote()
 
 
-@functools.cache
 def _demote_library_records(package: str) -> None:
     """Make every record the package's modules log a debug record.
 
