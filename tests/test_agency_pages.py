@@ -233,6 +233,19 @@ def test_a_draft_is_saved_and_versioned(client, db, poster):
     assert "Version 1 (current): Created as a draft" in page and "poster@cisa.example.gov" in page
 
 
+def test_a_draft_needs_only_a_title_the_rest_left_blank_as_a_browser_posts_it(client, db, poster):
+    blank = {name: "" for name, value in complete().items() if isinstance(value, str)}
+    response = client.post("/agency/openings/new", data={**blank, "title": "SOC Analyst"})
+    assert response.status_code == 302, soup(response).select(".usa-error-message")
+    opening = db.scalars(select(AgencyOpening)).one()
+    assert (opening.title, opening.grade_low, opening.salary_max, opening.close_date) == (
+        "SOC Analyst",
+        None,
+        None,
+        None,
+    )
+
+
 def test_errors_are_shown_by_their_fields_and_keep_the_input(client, db, poster):
     data = complete(
         title="",

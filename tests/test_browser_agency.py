@@ -8,6 +8,7 @@ agencies are removed afterwards.
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 import uuid
@@ -181,3 +182,25 @@ def test_a_poster_drafts_codes_publishes_edits_and_closes_an_opening(
     seeker.goto(base + "/jobs/")
     assert TITLE not in seeker.locator("main").inner_text()
     seeker.context.close()
+
+
+def test_coding_help_answers_as_the_poster_types_and_enter_saves_the_draft(
+    page, live_server, posters
+):
+    sign_in(page, live_server, posters[0], PASSWORD)
+    page.goto(live_server + "/agency/openings/new")
+    form_url = page.url
+    page.get_by_label("Job title").fill(TITLE)
+    page.get_by_label("Duties").fill(DUTIES)  # no button pressed: the script asks as one types
+    panel = page.locator("#coding-help")
+    panel.get_by_text("Defensive Cybersecurity").first.wait_for(timeout=15_000)
+    assert "Splunk" in panel.inner_text()
+    assert page.url == form_url  # answered in place, the form as typed
+    assert page.get_by_label("Duties").input_value() == DUTIES
+    assert axe_violations(page) == []
+
+    # Enter in a field saves the draft (the form's default button), not another suggestion.
+    page.get_by_label("Job title").press("Enter")
+    page.wait_for_url(re.compile(r"/agency/openings/\d+$"))
+    assert "Created as a draft" in page.locator("main").inner_text()
+    assert TITLE in page.locator("h1").inner_text()

@@ -70,6 +70,9 @@ class _Plain:
     invalid: str = ""
 
     def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist and not str(valuelist[0]).strip():
+            self.data = None  # left blank, as a browser sends an empty field: not given
+            return
         try:
             super().process_formdata(valuelist)  # type: ignore[misc]
         except ValueError:

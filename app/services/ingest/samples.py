@@ -12,7 +12,6 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.services.admin.agencies import agencies_from_jobs
 from app.services.ingest.scrape import ingest_file
 from app.services.ingest.store import RunResult, close_expired
 
@@ -41,6 +40,5 @@ def load_samples(
     }
     with factory() as session:
         close_expired(session, today)
-        agencies_from_jobs(session)  # the agencies posters can be invited for
         session.commit()
     return results

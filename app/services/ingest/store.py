@@ -32,6 +32,7 @@ from app.models import (
 from app.models.base import INT32_MAX, INT32_MIN
 from app.services.agency.openings import SOURCE as AGENCY_SOURCE
 from app.services.agency.openings import link_twins
+from app.services.ingest.agencies import add_missing_agencies
 from app.services.ingest.run_lock import source_lock
 from scrapers.errors import ScraperError
 from scrapers.records import FundingRecord, JobRecord
@@ -573,7 +574,8 @@ def execute_run(
     progress). Jobs a full sweep did not see are closed only when the whole run succeeded.
     `source_warnings` is a list that `records` fills as it goes (details a source
     refused); the run keeps them with the ingestor's own. However the run ends, even
-    interrupted, it is recorded as finished. One run per source at a time
+    interrupted, it is recorded as finished. Agencies its jobs name that have no `Agency`
+    row get one. One run per source at a time
     (`run_lock`): a run that finds another in progress does not start.
     """
     with source_lock(factory, source) as lock:
@@ -631,6 +633,8 @@ def execute_run(
                 counts.reopened = 0
             counts.failed += 1
         session.close()
+        if unexpected is None and counts.new + counts.updated + counts.reopened:
+            add_missing_agencies(factory)  # the agencies posters can be invited for
 
         warnings = _capped([*ingestor.warnings, *(source_warnings or [])])
         with factory() as session:
