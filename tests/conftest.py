@@ -278,12 +278,14 @@ def login(client, db, email: str = "user@example.gov", roles: tuple[str, ...] = 
     return response
 
 
-def form_values(html: str) -> dict[str, object]:
-    """What a browser would post back from the page's catalog form, untouched."""
+def form_values(html: str, field: str = "reason") -> dict[str, object]:
+    """What a browser would post back, untouched, from the page's form that has `field`
+    (a catalog form's reason by default)."""
     from bs4 import BeautifulSoup
 
-    reason = BeautifulSoup(html, "html.parser").find("textarea", attrs={"name": "reason"})
-    form = reason.find_parent("form")
+    found = BeautifulSoup(html, "html.parser").find(attrs={"name": field})
+    assert found is not None, f"the page has no form field {field!r}"
+    form = found.find_parent("form")
     values: dict[str, object] = {}
     for field in form.find_all(["input", "textarea", "select"]):
         name = field.get("name")

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.models import (
     Agency,
     AgencyOpening,
+    AgencyOpeningVersion,
     AuditEntry,
     ClassificationSource,
     JobListing,
@@ -352,6 +353,23 @@ def test_nothing_changed_is_refused(db, poster):
     opening = openings.create_draft(db, poster, full_values())
     with pytest.raises(OpeningError, match="Nothing changed"):
         openings.update_opening(db, opening, poster, full_values(), base_version=1)
+
+
+def test_a_save_that_loses_the_race_for_its_version_number_is_a_conflict(
+    db, session_factory, poster
+):
+    """Both saves passed the version check; the other's version 2 was stored first."""
+    opening = openings.create_draft(db, poster, {"title": "SOC Analyst"})
+    db.commit()
+    with session_factory() as other:
+        other.add(
+            AgencyOpeningVersion(
+                opening_id=opening.id, number=2, action="edit", document={}, actor="other@x.gov"
+            )
+        )
+        other.commit()
+    with pytest.raises(OpeningConflict):
+        openings.update_opening(db, opening, poster, {"title": "Mine"}, base_version=1)
 
 
 def test_a_save_from_an_old_version_is_a_conflict(db, poster):

@@ -405,10 +405,10 @@ def _record(
             note=note,
         )
     )
+    opening_id = opening.id  # read now: after a failed flush the object cannot be read
     try:
         session.flush()
     except IntegrityError:
-        opening_id = opening.id
         session.rollback()
         current = session.get(AgencyOpening, opening_id) if opening_id is not None else None
         if current is None:
