@@ -1,4 +1,4 @@
-"""One blueprint per user group, plus the public pages and sign-in."""
+"""One blueprint per user group, plus the public pages, sign-in and the JSON API."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ def register_blueprints(app: Flask) -> None:
     from app.account import routes as account
     from app.admin import routes as admin
     from app.agency import routes as agency
+    from app.api.register import register_api
     from app.auth import login_manager
     from app.funding import routes as funding
     from app.public import routes as public
@@ -23,3 +24,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(agency.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(admin.bp)
+    register_api(app)  # the public JSON API at /api/v1

@@ -36,6 +36,8 @@ class Config:
     LOGIN_ADDRESS_LIMIT = "20 per hour"
     REGISTER_LIMIT = "10 per hour"
     PASSWORD_CHANGE_LIMIT = "5 per 15 minutes"
+    # Reads of the public JSON API (/api/v1) per client address; no key is needed.
+    API_READ_LIMIT = "120 per minute"
     # How long an admin's invitation link (OPM staff, agency posters) works.
     INVITATION_HOURS = 7 * 24
     # Shared state for rate limits: Redis when set (every instance sees the same counts),

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.http import HTTP_STATUS_CODES
 
 from app.extensions import rollback_session
 
@@ -21,6 +23,7 @@ MESSAGES = {
     409: "That was changed by another request at the same moment, so nothing was saved. "
     "Please check the page and try again.",
     413: "The file is too large.",
+    422: "Some of the request's parameters are not valid: see errors.",
     429: "Too many requests. Please wait a moment and try again.",
     503: "The site is busy right now, so nothing was saved. Please try again in a minute.",
     500: "Something went wrong on our side. The problem has been logged.",
@@ -31,14 +34,41 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def render_error(code: int, message: str | None = None):
+def error_body(code: int, message: str, errors: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The API's error shape, flask-smorest's `ErrorSchema`: code, status, message, errors."""
+    body: dict[str, Any] = {
+        "code": code,
+        "status": HTTP_STATUS_CODES.get(code, "Error"),
+        "message": message,
+    }
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def render_error(code: int, message: str | None = None, errors: dict[str, Any] | None = None):
+    """The error page, or under /api/ the JSON error (`errors`: what was wrong, by field)."""
     message = message or MESSAGES.get(code, "The request could not be completed.")
     if _wants_json():
-        return jsonify({"error": {"status": code, "message": message}}), code
+        return jsonify(error_body(code, message, errors)), code
     return render_template("errors/error.html", code=code, message=message), code
 
 
+def _http_error(error: HTTPException):
+    """An HTTP error; for the API with webargs' validation messages and the error's headers."""
+    code = error.code or 500
+    if not _wants_json():
+        return render_error(code)
+    data = getattr(error, "data", None) or {}
+    body, code = render_error(code, data.get("message"), data.get("errors") or data.get("messages"))
+    headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+    headers.update(data.get("headers") or {})
+    return body, code, headers
+
+
 def register_error_handlers(app: Flask) -> None:
+    """The site's error handlers; registered last, they replace flask-smorest's own."""
+
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError):
         return render_error(400, "Your form expired or was sent from elsewhere. Please try again.")
@@ -47,7 +77,7 @@ def register_error_handlers(app: Flask) -> None:
     def _http(error: HTTPException):
         if isinstance(error, InternalServerError):
             return _server_error(error)
-        return render_error(error.code or 500)
+        return _http_error(error)
 
     @app.errorhandler(IntegrityError)
     def _conflict(error: IntegrityError):

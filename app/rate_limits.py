@@ -4,7 +4,8 @@ Failed sign-ins are counted twice: per client address and account together (so s
 guessing at an account from elsewhere never locks its owner out) and per client address
 over a longer window (so one address cannot work through many accounts). Only failures
 count, and a success clears nothing, so a correct sign-in to an account of one's own does
-not buy more guesses at another. Registrations count per address. The client address is
+not buy more guesses at another. Registrations count per address, and so do reads of the
+public API (/api/v1, every endpoint together). The client address is
 `request.remote_addr`, which names a proxy's client only when `TRUSTED_PROXY_HOPS` says a
 proxy of ours is in front. Counts live in Redis when `REDIS_URL` is set, shared by every
 instance; otherwise each process keeps its own.
@@ -15,7 +16,7 @@ from __future__ import annotations
 import math
 import time
 
-from flask import Response, current_app, g, request
+from flask import Blueprint, Response, current_app, g, request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
@@ -100,3 +101,9 @@ def wait_message(seconds: int, what: str = "failed sign-in attempts") -> str:
         f"Too many {what}. For your security, please wait "
         f"{minutes} minute{'s' if minutes != 1 else ''} and try again."
     )
+
+
+def api_read_limit(blueprint: Blueprint) -> Blueprint:
+    """Anonymous reads of the public API per address, all its endpoints together."""
+    limiter.shared_limit(_config("API_READ_LIMIT"), scope="api-read", key_func=_address)(blueprint)
+    return blueprint

@@ -43,7 +43,7 @@ def test_shared_vocabulary_imports_none_of_its_users(forbidden):
 
 
 LAYERS = ["app", "matching", "scrapers", "vocabulary"]
-GROUPS = ["seekers", "funding", "staff", "agency", "account", "public", "admin"]
+GROUPS = ["seekers", "funding", "staff", "agency", "account", "public", "admin", "api"]
 
 
 def module_name(path: Path) -> str:

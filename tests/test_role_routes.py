@@ -31,7 +31,12 @@ SAMPLE_ARGS = {
     "user_id": 1,
     "invitation_id": 1,
     "source": "usajobs",
+    "role_id": "PD-WRL-001",
+    "pathway_id": "pmf",
+    "opportunity_id": 1,
 }
+# The public JSON API and its documents: open to everyone, signed in or not.
+PUBLIC = {"api", "api_docs", "api-docs"}
 EXCLUDED_METHODS = {"HEAD", "OPTIONS"}
 
 
@@ -81,3 +86,17 @@ def test_every_other_role_is_refused(app, client, db, role):
     assert refused
     for method, path in refused:
         assert client.open(path, method=method).status_code == 403, (role, method, path)
+
+
+def test_the_public_api_is_read_by_signed_out_visitors(app, client, catalog):
+    reads = [
+        rule.build({k: SAMPLE_ARGS[k] for k in rule.arguments}, append_unknown=False)[1]
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.split(".", 1)[0] in PUBLIC
+    ]
+    assert len(reads) == 10 and "/api/v1/docs" in reads and "/api/v1/openapi.json" in reads
+    for path in reads:
+        response = client.get(path)
+        assert response.status_code in {200, 404}, path  # no sign-in, no 401 or 403
+        assert "/account/login" not in response.headers.get("Location", ""), path
+        assert client.post(path).status_code == 405, path  # and read-only

@@ -5,7 +5,17 @@ import pytest
 from app import create_app
 from app.extensions import get_database
 
-PATHS = ["/", "/match", "/account/login", "/funding/", "/static/css/pathfinder.css", "/no-such"]
+PATHS = [
+    "/",
+    "/match",
+    "/account/login",
+    "/funding/",
+    "/static/css/pathfinder.css",
+    "/no-such",
+    "/api/v1/work-roles",
+    "/api/v1/docs",
+    "/api/v1/no-such",
+]
 
 
 def production_client(database_url, session_factory, model_cache_dir):

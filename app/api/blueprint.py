@@ -1,0 +1,37 @@
+"""The API's blueprint and settings; every view in `app.api.routes` is registered on `bp`.
+
+Anonymous reads are rate limited per client address (`API_READ_LIMIT`, Flask-Limiter
+notation, "120 per minute" by default), on the site's one limiter.
+"""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from app.rate_limits import api_read_limit
+
+PREFIX = "/api/v1"
+SETTINGS: dict[str, object] = {
+    "API_TITLE": "Pathfinder",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.1.0",
+    "OPENAPI_URL_PREFIX": PREFIX,
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "API_SPEC_OPTIONS": {
+        "info": {
+            "description": "Read-only access to Pathfinder's catalog (NICE work roles and "
+            "federal hiring pathways), open federal cyber jobs and open funding "
+            "opportunities. No key is needed; reads are rate limited per address. Errors "
+            "answer with the Error schema."
+        },
+    },
+}
+
+bp = api_read_limit(
+    Blueprint(
+        "api",
+        __name__,
+        url_prefix=PREFIX,
+        description="Work roles, hiring pathways, jobs and funding opportunities.",
+    )
+)

@@ -1,0 +1,1 @@
+"""The API's views: the catalog, the listings and the documentation page."""
