@@ -22,17 +22,20 @@ text always goes through the full extractor.
 
 Staff-set roles. A posting whose work roles OPM staff set or confirmed (`JobPosting.roles`,
 primary first) is not classified: its role scores are `STAFF_ROLE_SCORES` for those roles, in
-order, and 0 for every other role.
+order, and 0 for every other role. `with_staff_roles(roles)` gives a copy of a fitted index
+with another set of staff-set roles without classifying anything again, so a staff decision
+counts from the next search even while the index itself is being refitted.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 from array import array
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from functools import cache
 from itertools import pairwise
@@ -477,6 +480,7 @@ class JobIndex(BaseEstimator):
 
         job_skills, vocab_counts = self._featurize(postings)
         self.job_skills_ = job_skills  # (n_jobs, n_skills) CSR of exact-alias mention counts
+        self.model_roles_ = self.job_roles_.copy()  # the matcher's own, before staff's roles
         self.staff_set_ = self._apply_staff_roles(postings)
         self._build_tfidf(vocab_counts)
         self._build_filters(postings)
@@ -526,6 +530,25 @@ class JobIndex(BaseEstimator):
         counts = _counts_matrix(term_idx, term_ptr, len(vocab), values=term_cnt)
         del term_idx, term_cnt
         return job_skills, (vocab, counts)
+
+    def with_staff_roles(self, roles: Mapping[Any, Sequence[str]]) -> JobIndex:
+        """A copy of this fitted index whose staff-set roles are `roles` ({posting id: roles}).
+
+        Postings not in `roles` get the matcher's own classification back; ids the index does
+        not hold are ignored. Nothing is classified again: it costs a copy of the role scores.
+        """
+        check_is_fitted(self, "model_roles_")
+        changed = copy.copy(self)
+        changed.job_roles_ = self.model_roles_.copy()
+        changed.postings_ = tuple(
+            replace(p, roles=tuple(roles.get(p.id, ()))) for p in self.postings_
+        )
+        changed.staff_set_ = changed._apply_staff_roles(list(changed.postings_))
+        return changed
+
+    def staff_roles(self) -> dict[Any, tuple[str, ...]]:
+        """{posting id: its staff-set roles} as this index holds them."""
+        return {p.id: p.roles for p in self.postings_ if p.roles}
 
     def _apply_staff_roles(self, postings: list[JobPosting]) -> np.ndarray:
         """Replace the classification of postings with staff-set roles; which postings had."""

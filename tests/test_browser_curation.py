@@ -175,7 +175,14 @@ def test_staff_curate_the_catalog_and_seekers_see_it(page, seeker, live_server, 
     check = page.locator("#alias-check")
     check.get_by_text("already names Wireshark (wireshark)").wait_for()
     assert "cannot be saved here" in check.inner_text()
+    # The misspellings are checked as typed too: a common word is flagged.
+    misspellings = page.get_by_label("Common misspellings")
+    typed = misspellings.input_value()
+    misspellings.fill(f"{typed}\naccess".strip())
+    check.get_by_text("“access” is a common word").wait_for()
+    assert "already names Wireshark" in check.inner_text()  # both boxes in one answer
     assert axe_violations(page) == []
+    misspellings.fill(typed)
     aliases.fill(f"{loaded_aliases}\n{ALIAS}")  # the collision taken out, the new alias in
     check.get_by_text("No alias collides with another skill's.").wait_for()
     page.get_by_label("Reason for the change").fill(ALIAS_REASON)
@@ -255,6 +262,14 @@ def test_staff_curate_the_catalog_and_seekers_see_it(page, seeker, live_server, 
     assert REVERT_REASON in page.locator("section", has=current).inner_text()
     assert axe_violations(page) == []
     save_screenshot(page, "staff-history")
+
+    # And the veteran is no longer told the internship is open to them.
+    seek_until(
+        seeker,
+        live_server,
+        lambda s: INTERNSHIP not in s["eligible"],
+        "the reverted rule still made the internship eligible for a veteran",
+    )
 
     # The audit log has the three changes, with their reasons, by this curator.
     page.goto(live_server + "/staff/audit")

@@ -132,7 +132,7 @@ def request_rows(url: str) -> dict[int, tuple]:
     engine = make_engine(url)
     with Session(engine) as session:
         found = {
-            r.id: (r.picked_at is not None, r.run_id, session.get(ScrapeRun, r.run_id))
+            r.id: (r.picked_at is not None, r.run_id, r.run_id and session.get(ScrapeRun, r.run_id))
             for r in session.scalars(select(ScrapeRequest))
         }
         rows = {i: (picked, run_id, run.params["source"] if run else None)
@@ -181,3 +181,17 @@ def test_scrape_all_takes_the_queued_requests_of_its_sources(
     picked, run_id, source = request_rows(scratch_database_url)[queued]
     assert picked and run_id and source == "grantsgov"
     assert "No queued scrapes." in run("scrape", "queued").output
+
+
+def test_a_scrape_of_one_source_takes_that_sources_queued_requests(
+    run, fake_scrapes, scratch_database_url
+):
+    assert run("db", "upgrade").exit_code == 0
+    simpler, grants = requests_in(scratch_database_url, "simpler", "grantsgov")
+    result = run("scrape", "simpler")
+    assert result.exit_code == 0, result.output
+    assert fake_scrapes == ["simpler"]
+    assert "1 queued request of simpler done by run" in result.output
+    rows = request_rows(scratch_database_url)
+    assert rows[simpler][0] and rows[simpler][2] == "simpler"
+    assert rows[grants][0] is False  # another source's request waits for its own run

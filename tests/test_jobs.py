@@ -171,6 +171,22 @@ def test_forensics_posting_is_classified_as_forensics() -> None:
     assert {"PD-WRL-002", "IN-WRL-002"} & set(top)
 
 
+def test_staff_roles_laid_over_a_fitted_index_replace_its_classification_in_a_copy() -> None:
+    fitted = index()
+    own = fitted.classifications("forensics", top_k=1)
+    reviewed = fitted.with_staff_roles({"forensics": ("OG-WRL-002", "PD-WRL-001")})
+    assert reviewed.classifications("forensics", top_k=2) == [
+        ("OG-WRL-002", 100.0),
+        ("PD-WRL-001", 90.0),
+    ]
+    assert reviewed.staff_roles() == {"forensics": ("OG-WRL-002", "PD-WRL-001")}
+    assert fitted.classifications("forensics", top_k=1) == own  # the original is untouched
+    assert fitted.staff_roles() == {}
+    # Taking the staff roles away gives the matcher's own classification back.
+    assert reviewed.with_staff_roles({}).classifications("forensics", top_k=1) == own
+    assert reviewed.with_staff_roles({"no-such-job": ("OG-WRL-002",)}).staff_roles() == {}
+
+
 def test_unknown_posting_raises_key_error() -> None:
     with pytest.raises(KeyError):
         index().classifications("nope")

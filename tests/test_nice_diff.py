@@ -1,15 +1,31 @@
 """A NICE workbook's diff against the catalog, and the staff pages that upload and confirm it."""
 
 import io
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from app.catalog.nice_diff import AlreadyApplied, apply_pending, diff_workbook, stage_upload
+from app.catalog.nice_diff import (
+    PENDING_DAYS,
+    AlreadyApplied,
+    apply_pending,
+    diff_workbook,
+    purge_uploads,
+    stage_upload,
+)
 from app.catalog.nice_import import NiceImportError, import_workbook, parse_workbook
-from app.models import AuditEntry, NiceImport, PendingNiceImport, TksStatement, User, WorkRole
+from app.models import (
+    AuditEntry,
+    NiceImport,
+    PendingNiceImport,
+    TksStatement,
+    User,
+    WorkRole,
+    utcnow,
+)
 
 from .conftest import build_nice_workbook, check_page_structure, login
 
@@ -263,3 +279,32 @@ def test_a_body_over_the_apps_limit_gets_the_form_back(app, client, db):
     html = response.get_data(as_text=True)
     check_page_structure(html)
     assert "This upload is too large, so we did not read it" in html
+
+
+@pytest.mark.parametrize("roles", [None, ("agency_poster",)])
+def test_a_body_over_the_limit_from_someone_not_staff_gets_no_staff_form(app, client, db, roles):
+    if roles:
+        login(client, db, email="poster@example.gov", roles=roles)
+    app.config["MAX_CONTENT_LENGTH"] = 2000
+    app.config["WTF_CSRF_ENABLED"] = True  # its check reads the body before the role check
+    response = upload(client, b"PK\x03\x04" + b"x" * 5000)
+    assert response.status_code == 413
+    html = response.get_data(as_text=True)
+    assert "This upload is too large, so we did not read it" not in html
+    assert 'name="workbook"' not in html
+
+
+def test_uploaded_workbooks_are_deleted_after_a_week_applied_or_not(client, db, nice_workbook):
+    login(client, db)
+    user = staff_user(db)
+    data = nice_workbook.read_bytes()
+    old, applied, fresh = (stage_upload(db, "nice.xlsx", data, user) for _ in range(3))
+    now = utcnow()
+    old.uploaded_at = applied.uploaded_at = now - timedelta(days=PENDING_DAYS, hours=1)
+    applied.applied_at = now - timedelta(days=PENDING_DAYS)
+    fresh.uploaded_at = now - timedelta(days=PENDING_DAYS - 1)
+    db.flush()
+    ids = old.id, applied.id, fresh.id
+    assert purge_uploads(db, now) == 2
+    left = db.scalars(select(PendingNiceImport.id).where(PendingNiceImport.id.in_(ids))).all()
+    assert left == [ids[2]]

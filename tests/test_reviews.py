@@ -229,6 +229,31 @@ def test_the_job_index_refits_with_the_staff_roles(db, catalog, staff, tmp_path)
     assert after.classifications(job.id, 2) == [(POLICY, 100.0), (SOC, 90.0)]
 
 
+def test_an_override_counts_from_the_next_request_while_the_index_refits(
+    app, db, catalog, staff, tmp_path, monkeypatch
+):
+    job_index.clear_cache()
+    job = add_job(db, title="Forensic examiner", summary=FORENSICS_JOB_TEXT)
+    classify(db, job, [(FORENSICS, 90.0)])
+    model = matcher_service.role_matcher(db, tmp_path)
+    fitted = job_index.job_index(db, model)
+    override(db, job, staff, [POLICY, SOC], reason="It is a policy job.")
+    # A request of a site that refits in the background, while that refit has not finished.
+    app.config["MODEL_REFIT"] = "background"
+    refits = []
+    monkeypatch.setattr(
+        job_index.job_indexes, "_refit_in_background", lambda *args: refits.append(args)
+    )
+    with app.test_request_context("/match"):
+        served = job_index.job_index(db, model)
+        again = job_index.job_index(db, model)
+    assert refits, "the new catalog version was seen and a refit asked for"
+    assert job_index.job_indexes._entry[2] is fitted  # the index fitted before the override
+    assert served.classifications(job.id, 2) == [(POLICY, 100.0), (SOC, 90.0)]
+    assert fitted.classifications(job.id, 1)[0][0] == FORENSICS
+    assert again is served  # laid over once per review, not per request
+
+
 def test_an_accept_changes_the_job_index_version_but_not_the_role_model(db, catalog, staff):
     job = add_job(db)
     classify(db, job, [(SOC, 80.0)])

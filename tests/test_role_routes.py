@@ -100,3 +100,16 @@ def test_the_public_api_is_read_by_signed_out_visitors(app, client, catalog):
         assert response.status_code in {200, 404}, path  # no sign-in, no 401 or 403
         assert "/account/login" not in response.headers.get("Location", ""), path
         assert client.post(path).status_code == 405, path  # and read-only
+
+
+def test_every_form_post_of_a_workspace_needs_a_csrf_token(app, client, db):
+    login(client, db, "admin@example.gov", (Role.ADMIN.value,))  # admins hold every role
+    app.config["WTF_CSRF_ENABLED"] = True
+    posts = [(method, path) for _, method, path in protected_routes(app) if method == "POST"]
+    assert len(posts) > 15
+    for method, path in posts:
+        response = client.open(path, method=method, data={"reason": "No token sent."})
+        assert response.status_code == 400, (method, path)
+        assert "CSRF" in response.get_data(as_text=True) or "expired" in response.get_data(
+            as_text=True
+        ), (method, path)

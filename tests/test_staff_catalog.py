@@ -230,6 +230,10 @@ def test_a_saved_rule_changes_who_the_pathway_finds_eligible_and_reverts(staff, 
     assert "Version 3 (current): Reverted to version 1" in html
     stale = staff.post(revert, data={"number": "2", "base_number": "2", "reason": "Again."})
     assert stale.status_code == 409  # version 3 was saved since this page was opened
+    for garbled in ("", "three"):  # a form without the version it was opened at is refused
+        blind = staff.post(revert, data={"number": "2", "base_number": garbled, "reason": "X."})
+        assert blind.status_code == 400 and "out of date" in blind.get_data(as_text=True)
+    assert "Version 4" not in staff.get(history).get_data(as_text=True)
 
 
 def test_a_funding_program_edit_keeps_the_fields_the_form_does_not_show(staff, db):
@@ -268,6 +272,20 @@ def test_the_alias_check_names_collisions_and_common_words(staff):
         {"alias": "wireshark", "skill": "wireshark", "skill_name": "Wireshark"}
     ]
     assert data["common_words"] == ["the"]  # "splunk es" is Splunk's own
+
+
+def test_the_alias_check_compares_aliases_as_the_matcher_reads_them(staff):
+    query = "skill=wireshark&alias=Splunk-ES&alias=packet%20sniffing&cased=SPLUNK%20ES"
+    data = staff.get(f"/staff/catalog/skills/alias-check?{query}").get_json()
+    assert [(c["alias"], c["skill"]) for c in data["collisions"]] == [
+        ("Splunk-ES", "splunk"),
+        ("SPLUNK ES", "splunk"),
+    ]
+
+
+def test_case_sensitive_aliases_are_checked_for_collisions_but_never_called_common(staff):
+    data = staff.get("/staff/catalog/skills/alias-check?skill=splunk&cased=Access").get_json()
+    assert data == {"collisions": [], "common_words": []}
 
 
 def test_the_audit_log_shows_and_filters_changes(staff):

@@ -121,6 +121,23 @@ def test_an_override_is_shown_everywhere_the_reason_only_to_staff(client, db, ca
     assert "Mislabelled Examiner" not in client.get(f"/jobs/?role={SOC}").get_data(as_text=True)
 
 
+def test_the_staff_opm_code_is_shown_on_the_job_page_and_in_the_api(client, db, catalog):
+    job = mislabelled(db)
+    login(client, db)
+    data = {"action": "override", "role_1": FORENSICS, "opm_code": "212", "reason": REASON}
+    assert client.post(f"/staff/classifications/{job.id}", data=data).status_code == 302
+    public = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert "They gave the job OPM cyber code <strong>212</strong>." in public
+    assert "212 (set by OPM staff)" in public  # not Digital Evidence Analysis's own 211
+    assert client.get(f"/api/v1/jobs/{job.id}").get_json()["staff_opm_code"] == "212"
+
+
+def test_a_job_no_one_reviewed_has_no_staff_opm_code(client, db, catalog):
+    job = mislabelled(db)
+    assert "set by OPM staff" not in client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert client.get(f"/api/v1/jobs/{job.id}").get_json()["staff_opm_code"] is None
+
+
 def test_accepting_needs_no_reason(client, db, catalog):
     job = mislabelled(db)
     login(client, db)

@@ -305,6 +305,10 @@ class JobRoleSchema(RoleRefSchema):
 class JobDetailSchema(JobSchema):
     body = _text()
     work_roles = fields.List(fields.Nested(JobRoleSchema), required=True)
+    staff_opm_code = fields.String(
+        allow_none=True,
+        metadata={"description": "The OPM cyber code OPM staff gave the job, once reviewed."},
+    )
 
 
 class JobPageSchema(PageSchema):
@@ -359,14 +363,14 @@ def job_page(found: job_browse.JobPage) -> dict[str, Any]:
     return envelope(items, found.page, found.per_page, found.total)
 
 
-def job_document(job: JobListing) -> dict[str, Any]:
+def job_document(job: JobListing, staff_opm_code: str | None = None) -> dict[str, Any]:
     """A job with its work roles, best first (staff's, once reviewed, replace the matcher's)."""
     roles = [
         {"id": c.work_role_id, "name": c.work_role.name, "score": c.score, "rank": c.rank,
          "source": c.source}
         for c in sorted(job.classifications, key=lambda c: c.rank)
     ]  # fmt: skip
-    return {**listing_dict(job), "work_roles": roles}
+    return {**listing_dict(job), "work_roles": roles, "staff_opm_code": staff_opm_code}
 
 
 def funding_page(found: funding_search.SearchPage) -> dict[str, Any]:

@@ -39,6 +39,7 @@ from app.models import (
     WorkRoleCategory,
     WorkRoleSkill,
 )
+from matching.lexicon import alias_key
 
 Document = dict[str, Any]
 Key = tuple[str, str]  # (kind, entry id)
@@ -226,15 +227,18 @@ class Context:
 
 
 def _alias_keys(doc: Mapping[str, Any]) -> list[str]:
+    # The matcher's keys (matching.lexicon): lower-case unless the alias is case-sensitive.
     names = [doc["name"], *doc.get("aliases", []), *doc.get("misspellings", [])]
-    return [n.casefold() for n in names] + list(doc.get("case_sensitive_aliases", []))
+    cased = doc.get("case_sensitive_aliases", [])
+    return [alias_key(n)[0] for n in names] + [alias_key(n)[1] for n in cased]
 
 
 def alias_collisions(context: Context, skill_id: str | None, aliases: list[str]) -> dict[str, str]:
-    """Which of `aliases` already name another skill: alias -> that skill's id."""
+    """Which of `aliases` already name another skill, as the matcher reads them: alias -> id."""
     found = {}
     for alias in aliases:
-        for key in (alias.casefold(), alias):
+        lower, cased, _ = alias_key(alias)
+        for key in (lower, cased):
             owner = context.aliases.get(key)
             if owner and owner != skill_id:
                 found[alias] = owner

@@ -6,7 +6,9 @@ reworded, and the roles whose statement lists change. The CLI (`pathfinder catal
 import-nice`) and the staff upload page both show it, then apply with the importer.
 
 An upload waits as a `PendingNiceImport` until staff confirm its diff (`stage_upload`,
-`pending_diff`, `apply_pending`); a pending import applies once.
+`pending_diff`, `apply_pending`); a pending import applies once. Uploads are kept
+`PENDING_DAYS` days, then `purge_uploads` (run by `pathfinder purge`) deletes them, applied or
+not: a workbook holds nothing the catalog does not, and an old diff is stale anyway.
 
 What the importer does with each: new roles and statements are created, reworded statements
 and changed statement lists are updated; a role keeps its reviewed name, and nothing in the
@@ -17,9 +19,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from app.catalog.nice_import import (
@@ -32,6 +34,7 @@ from app.models import PendingNiceImport, TksStatement, User, WorkRole, utcnow
 
 # How many entries of each kind the summaries list before "and N more".
 FIRST_LINES = 5
+PENDING_DAYS = 7  # how long an uploaded workbook is kept for staff to confirm
 
 
 @dataclass(frozen=True)
@@ -231,6 +234,17 @@ def stage_upload(session: Session, filename: str, data: bytes, user: User) -> Pe
     session.add(pending)
     session.flush()
     return pending
+
+
+def purge_uploads(session: Session, now: datetime | None = None) -> int:
+    """Delete uploaded workbooks older than `PENDING_DAYS`; returns how many were deleted."""
+    cutoff = (now or utcnow()) - timedelta(days=PENDING_DAYS)
+    result = session.execute(
+        delete(PendingNiceImport)
+        .where(PendingNiceImport.uploaded_at < cutoff)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0  # type: ignore[attr-defined]
 
 
 def pending_diff(session: Session, pending: PendingNiceImport) -> NiceDiff:

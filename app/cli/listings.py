@@ -32,8 +32,8 @@ if TYPE_CHECKING:
 def scrape(ctx: Context, source: str, base_url: str | None, since: Any) -> None:
     """Gather listings from SOURCE (or all), politely and incrementally.
 
-    `queued` runs the re-runs staff queued on the operations page, oldest first; `all` also
-    takes the queued requests of the sources it runs.
+    `queued` runs the re-runs staff queued on the operations page, oldest first; any other
+    run also takes the queued requests of the sources it runs.
     """
     from app.services.ingest.scrape import SOURCES, ScrapeSettings, scrape_source
     from app.services.staff import operations
@@ -61,10 +61,7 @@ def scrape(ctx: Context, source: str, base_url: str | None, since: Any) -> None:
         done = operations.run_queued(ctx.session_factory, run_one).runs
     else:
         sources = SOURCES if source == "all" else (source,)
-        if source == "all":
-            done = [operations.run_with_requests(ctx.session_factory, n, run_one) for n in sources]
-        else:
-            done = [operations.QueuedRun(source, [], run_one(source))]
+        done = [operations.run_with_requests(ctx.session_factory, n, run_one) for n in sources]
     _queue_summary(source, done)
     if any(run.source == "usajobs" for run in done):
         classify_new_jobs(ctx)

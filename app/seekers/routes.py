@@ -309,6 +309,7 @@ def job(job_id: int):
     return render_template(
         "seekers/job.html",
         job=found,
+        staff_code=job_browse.staff_opm_code(session, found),
         today=today,
         closed=views.is_closed(found, today),
         series=job_browse.series_labels(session, list(found.series or ())),

@@ -97,14 +97,17 @@ def revert_entry(session: Session, entry: curation.Entry, form: RevertForm, user
     if not form.validate():
         return Outcome(status=400)
     number = int(form.number.data or 0)
-    base = form.base_number.data
+    base = str(form.base_number.data or "").strip()
+    if not base.isdigit():
+        # Without the version the page was opened at, a concurrent save could not be seen.
+        return Outcome(message="This page is out of date: open the history again.", status=400)
     try:
         saved = curation.revert(
             session,
             entry.kind,
             entry.id,
             number,
-            base_number=int(base) if str(base).isdigit() else entry.number,
+            base_number=int(base),
             user=user,
             reason=form.reason.data,
         )

@@ -381,8 +381,9 @@ def history_url(entry: Entry) -> str:
 
 def saved_entry_message(entry: Entry) -> tuple[str, str]:
     return (
-        f"Saved {entry.label} {entry.id} as version {entry.number}. The next match anywhere "
-        "uses it (the matcher refits in the background).",
+        f"Saved {entry.label} {entry.id} as version {entry.number}. Matches use it as soon as "
+        "the matcher has refitted in the background, within seconds (about 2 s of fitting); "
+        "until then they use the previous version.",
         "success",
     )
 

@@ -31,10 +31,11 @@ def jobs(args: dict[str, Any]) -> Any:
 @bp.alt_response(404, response="NOT_FOUND")
 def job(job_id: int) -> dict[str, Any]:
     """A job (open or closed) with the work roles it is classified under."""
-    found = job_browse.get_job(db_session(), job_id)
+    session = db_session()
+    found = job_browse.get_job(session, job_id)
     if found is None:
         abort(404)
-    return schemas.job_document(found)
+    return schemas.job_document(found, job_browse.staff_opm_code(session, found))
 
 
 @bp.get("/funding")

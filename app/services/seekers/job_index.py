@@ -2,19 +2,22 @@
 
 Fitting classifies every open job into the work roles, so it is done once per state of the
 listings, not per request. The state is read with one aggregate query (count, id sum, the
-latest sighting, closing and duplicate link, plus the role model's catalog version and the
-count and latest id of staff's classification reviews), so a scrape, a close, a new duplicate
-link or a staff review rebuilds the index and nothing else does.
+latest sighting, closing and duplicate link, plus the role model's catalog version), so a
+scrape, a close, a new duplicate link or a catalog change rebuilds the index and nothing else
+does. While a new index is fitted in the background, requests are served the previous one.
 
 A job whose work roles staff set or confirmed (its classifications have source "staff") is
 given to the index with those roles (`JobPosting.roles`), which it uses instead of its own
-classification.
+classification. Staff decisions count from the next request, whatever index is being served:
+`job_index` lays the database's current staff roles over it (`JobIndex.with_staff_roles`, no
+refit), again only when a review was added.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -103,8 +106,9 @@ def open_postings(session: Session) -> list[JobPosting]:
 
 
 def _version(session: Session, matcher: RoleMatcher) -> str:
-    # The matcher is the catalog's role model, so the catalog version accounts for it.
-    return f"{catalog_version(session)}:{listings_version(session)}:{reviews_version(session)}"
+    # The matcher is the catalog's role model, so the catalog version accounts for it. Reviews
+    # are not part of it: `_with_current_reviews` applies them without a refit.
+    return f"{catalog_version(session)}:{listings_version(session)}"
 
 
 def _fit(session: Session, matcher: RoleMatcher) -> JobIndex | None:
@@ -115,9 +119,34 @@ def _fit(session: Session, matcher: RoleMatcher) -> JobIndex | None:
 
 
 job_indexes: FittedCache[JobIndex | None] = FittedCache("job-index", _version, _fit)
-clear_cache = job_indexes.clear  # the test hook, kept under its old name
+
+# (fitted index, reviews version, that index with those reviews' roles), replaced as a whole.
+_reviewed: tuple[JobIndex, str, JobIndex] | None = None
+_reviewed_lock = threading.Lock()
+
+
+def _with_current_reviews(session: Session, index: JobIndex) -> JobIndex:
+    """`index` with the staff roles the database holds now (computed once per review)."""
+    global _reviewed
+    version = reviews_version(session)
+    entry = _reviewed
+    if entry is not None and entry[0] is index and entry[1] == version:
+        return entry[2]
+    with _reviewed_lock:
+        roles = staff_roles(session)
+        current = index if roles == index.staff_roles() else index.with_staff_roles(roles)
+        _reviewed = (index, version, current)
+    return current
+
+
+def clear_cache() -> None:
+    """Forget the fitted index and its reviewed copy (the test hook)."""
+    global _reviewed
+    job_indexes.clear()
+    _reviewed = None
 
 
 def job_index(session: Session, matcher: RoleMatcher) -> JobIndex | None:
-    """The fitted index of today's open jobs (None when there are none), rebuilt on change."""
-    return job_indexes.get(session, matcher)
+    """The fitted index of today's open jobs (None when there are none), with staff's roles."""
+    index = job_indexes.get(session, matcher)
+    return None if index is None else _with_current_reviews(session, index)

@@ -19,7 +19,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, exists, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 
-from app.models import JobListing, JobRoleClassification, JobSeries, JobStatus
+from app.models import (
+    ClassificationReview,
+    ClassificationSource,
+    JobListing,
+    JobRoleClassification,
+    JobSeries,
+    JobStatus,
+)
 from matching.jobs import HIRING_PATH_NAMES, JOB_CLEARANCE_LEVELS, US_STATES
 from vocabulary.text import is_ascii_digits
 
@@ -249,6 +256,18 @@ def get_job(session: Session, job_id: int) -> JobListing | None:
         .options(
             selectinload(JobListing.classifications).selectinload(JobRoleClassification.work_role)
         )
+    )
+
+
+def staff_opm_code(session: Session, job: JobListing) -> str | None:
+    """The OPM cyber code staff gave the job in the review behind its staff-set roles, if any."""
+    if not any(c.source == ClassificationSource.STAFF for c in job.classifications):
+        return None
+    return session.scalar(
+        select(ClassificationReview.opm_code)
+        .where(ClassificationReview.job_id == job.id)
+        .order_by(ClassificationReview.id.desc())
+        .limit(1)
     )
 
 

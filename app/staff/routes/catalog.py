@@ -106,8 +106,8 @@ def revert_entry(slug: str, ident: str):
 @role_required(Role.OPM_STAFF)
 def alias_check():
     skill = (request.args.get("skill") or "").strip() or None
-    wanted = request.args.getlist("alias")
-    return jsonify(aliases.check_aliases(db_session(), skill, wanted).as_json())
+    wanted, cased = request.args.getlist("alias"), request.args.getlist("cased")
+    return jsonify(aliases.check_aliases(db_session(), skill, wanted, cased).as_json())
 
 
 @bp.get("/audit")

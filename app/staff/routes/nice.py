@@ -78,7 +78,10 @@ def nice_confirm(pending_id: int):
 
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(error: RequestEntityTooLarge):
-    if request.endpoint != "staff.nice_upload":
+    # The app-wide CSRF check reads the body before the view's role check runs, so a visitor
+    # who is not staff gets the plain error page, never the staff upload form.
+    staff = current_user.is_authenticated and current_user.has_role(Role.OPM_STAFF)
+    if request.endpoint != "staff.nice_upload" or not staff:
         return render_error(413)
     form = NiceUploadForm(formdata=None)
     form.workbook.errors = [
