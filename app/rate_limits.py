@@ -5,7 +5,8 @@ guessing at an account from elsewhere never locks its owner out) and per client 
 over a longer window (so one address cannot work through many accounts). Only failures
 count, and a success clears nothing, so a correct sign-in to an account of one's own does
 not buy more guesses at another. Registrations count per address, and so do reads of the
-public API (/api/v1, every endpoint together). The client address is
+public API (/api/v1, every endpoint together), except that a partner's API key counts its
+reads per key, at the key's own limit (`app.api.keys`). The client address is
 `request.remote_addr`, which names a proxy's client only when `TRUSTED_PROXY_HOPS` says a
 proxy of ours is in front. Counts live in Redis when `REDIS_URL` is set, shared by every
 instance; otherwise each process keeps its own.
@@ -20,6 +21,7 @@ from flask import Blueprint, Response, current_app, g, request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
+from app.api import keys as api_keys
 from app.extensions import limiter
 
 _FAILED = "pathfinder.counted_failure"
@@ -103,7 +105,18 @@ def wait_message(seconds: int, what: str = "failed sign-in attempts") -> str:
     )
 
 
+def _api_client() -> str:
+    return api_keys.counted_as() or _address()
+
+
+def _api_limit() -> str:
+    return api_keys.own_limit() or str(current_app.config["API_READ_LIMIT"])
+
+
 def api_read_limit(blueprint: Blueprint) -> Blueprint:
-    """Anonymous reads of the public API per address, all its endpoints together."""
-    limiter.shared_limit(_config("API_READ_LIMIT"), scope="api-read", key_func=_address)(blueprint)
+    """Reads of the public API, all its endpoints together: per API key at the key's own
+    limit, otherwise per address (API_READ_LIMIT). A bad key is counted per address, then
+    refused with a 401 (`app.api.keys.refuse_bad_key`)."""
+    limiter.shared_limit(_api_limit, scope="api-read", key_func=_api_client)(blueprint)
+    blueprint.before_request(api_keys.refuse_bad_key)
     return blueprint

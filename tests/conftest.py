@@ -278,6 +278,19 @@ def login(client, db, email: str = "user@example.gov", roles: tuple[str, ...] = 
     return response
 
 
+@pytest.fixture
+def issue_key(db: Session):
+    """Issue an API key in the test's database (committed); returns (ApiKey, plaintext)."""
+    from app.services import api_keys
+
+    def issue(limit: str = "600 per minute", name: str = "Ohio workforce board"):
+        key, plaintext = api_keys.issue(db, name, "data@ohio.example.gov", limit)
+        db.commit()
+        return key, plaintext
+
+    return issue
+
+
 def form_values(html: str, field: str = "reason") -> dict[str, object]:
     """What a browser would post back, untouched, from the page's form that has `field`
     (a catalog form's reason by default)."""

@@ -29,6 +29,25 @@ def test_upgrade_downgrade_upgrade(scratch_database_url):
         engine.dispose()
 
 
+def test_the_api_keys_migration_goes_down_and_up_again(scratch_database_url):
+    migrate.upgrade(scratch_database_url, "0010")
+    engine = make_engine(scratch_database_url)
+    try:
+        columns = {c["name"] for c in inspect(engine).get_columns("api_keys")}
+        assert {"key_hash", "prefix", "rate_limit", "revoked_at", "last_used_at"} <= columns
+        assert any(
+            u["column_names"] == ["key_hash"]
+            for u in inspect(engine).get_unique_constraints("api_keys")
+        )
+        migrate.downgrade(scratch_database_url, "0009")
+        assert "api_keys" not in inspect(engine).get_table_names()
+        assert "agency_openings" in inspect(engine).get_table_names()  # only its table went
+        migrate.upgrade(scratch_database_url, "0010")
+        assert "api_keys" in inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
+
+
 def test_models_and_migrations_agree(engine):
     """Autogenerate finds nothing to do: every model change has its migration."""
     with engine.connect() as conn:

@@ -34,6 +34,7 @@ SAMPLE_ARGS = {
     "role_id": "PD-WRL-001",
     "pathway_id": "pmf",
     "opportunity_id": 1,
+    "key_id": 1,
 }
 # The public JSON API and its documents: open to everyone, signed in or not.
 PUBLIC = {"api", "api_docs", "api-docs"}
@@ -64,6 +65,8 @@ def test_the_matrix_covers_every_workflow(app):
         "/agency/",
         "/agency/openings/1/edit",
         "/agency/openings/suggest",
+        "/staff/api-keys",
+        "/staff/api-keys/1/revoke",
     ):
         assert expected in paths
 

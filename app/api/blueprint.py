@@ -1,7 +1,8 @@
 """The API's blueprint and settings; every view in `app.api.routes` is registered on `bp`.
 
 Anonymous reads are rate limited per client address (`API_READ_LIMIT`, Flask-Limiter
-notation, "120 per minute" by default), on the site's one limiter.
+notation, "120 per minute" by default), on the site's one limiter; reads with an API key
+OPM staff issued count per key, at the key's own limit (`app.api.keys`).
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ SETTINGS: dict[str, object] = {
         "info": {
             "description": "Read-only access to Pathfinder's catalog (NICE work roles and "
             "federal hiring pathways), open federal cyber jobs and open funding "
-            "opportunities. No key is needed; reads are rate limited per address. Errors "
-            "answer with the Error schema."
+            "opportunities. No key is needed; reads are rate limited per address. Partners "
+            "with an API key from OPM send it as 'Authorization: Bearer <key>' or "
+            "'X-API-Key: <key>' and are limited per key, at the key's own, higher limit; a "
+            "key that is not valid is refused (401). Errors answer with the Error schema."
         },
     },
 }

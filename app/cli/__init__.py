@@ -10,6 +10,7 @@ import click
 
 from app.cli.agency import agency
 from app.cli.alerts import alerts
+from app.cli.api_keys import api_keys
 from app.cli.catalog import catalog
 from app.cli.classifications import classifications
 from app.cli.context import Context
@@ -47,6 +48,7 @@ for _command in (
     alerts,
     classifications,
     agency,
+    api_keys,
 ):
     cli.add_command(_command)
 

@@ -2,6 +2,7 @@
 
 from app.models.accounts import Role, User, UserRole
 from app.models.agency import AgencyOpening, AgencyOpeningVersion, OpeningStatus
+from app.models.api_keys import ApiKey
 from app.models.base import Base, utcnow
 from app.models.catalog import (
     AliasKind,
@@ -59,6 +60,7 @@ __all__ = [
     "AgencyOpeningVersion",
     "AlertLog",
     "AliasKind",
+    "ApiKey",
     "AuditEntry",
     "Base",
     "CatalogVersion",

@@ -6,11 +6,12 @@ from collections.abc import Callable
 
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from werkzeug.datastructures import FileStorage
-from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms import EmailField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
 
 from app.forms import Form
+from app.services import api_keys
 from app.services.staff.reviews import Decision, ReviewError
 
 # -- operations ---------------------------------------------------------------------------
@@ -18,6 +19,55 @@ from app.services.staff.reviews import Decision, ReviewError
 
 class QueueScrapeForm(Form):
     """The button that queues a re-run of one source: nothing to fill in but the CSRF token."""
+
+
+# -- API keys -----------------------------------------------------------------------------
+
+
+class ApiKeyForm(Form):
+    """A new key for a partner of the public API: who it is for, a contact, its limit."""
+
+    name = StringField(
+        "Who the key is for",
+        description="The organisation or team, as staff will recognise it in the list "
+        "(for example, State of Ohio workforce board).",
+        validators=[
+            DataRequired("Enter who the key is for."),
+            Length(max=api_keys.MAX_NAME_LENGTH, message="Use no more than 200 characters."),
+        ],
+    )
+    contact_email = EmailField(
+        "Contact e-mail address",
+        description="The person to ask before the key is revoked or its limit changes.",
+        validators=[
+            DataRequired("Enter the contact's e-mail address."),
+            Email("Enter an e-mail address like name@example.gov."),
+            Length(max=320, message="Use no more than 320 characters."),
+        ],
+    )
+    rate_limit = StringField(
+        "Rate limit",
+        description="Requests per second, minute, hour or day, such as 600 per minute (or "
+        "several, as 600 per minute; 10000 per day). Reads without a key are limited to "
+        "the site's per-address limit.",
+        default=api_keys.DEFAULT_LIMIT,
+        validators=[DataRequired("Enter a rate limit, such as 600 per minute.")],
+    )
+
+    def validate_rate_limit(self, field: StringField) -> None:
+        try:
+            api_keys.check_limit(field.data or "")
+        except api_keys.ApiKeyError as exc:
+            raise ValidationError(str(exc)) from None
+
+    def show_error(self, error: api_keys.ApiKeyError) -> None:
+        """The service's refusal, next to the field it is about."""
+        field = self._fields.get(error.field, self.name)
+        field.errors = [*field.errors, str(error)]
+
+
+class RevokeApiKeyForm(Form):
+    """The button that revokes a key, on its confirmation page (CSRF only)."""
 
 
 # -- NICE workbook imports ----------------------------------------------------------------

@@ -11,7 +11,15 @@ from flask import url_for
 
 from app.catalog.documents import LABELS
 from app.catalog.nice_diff import DiffSection, NiceDiff
-from app.models import AuditEntry, JobListing, PendingNiceImport, ScrapeRequest, ScrapeRun
+from app.models import (
+    ApiKey,
+    AuditEntry,
+    JobListing,
+    PendingNiceImport,
+    ScrapeRequest,
+    ScrapeRun,
+    User,
+)
 from app.services.staff.curation import TITLE_FIELD, AuditPage, Change, Entry, HistoryRow, Listed
 from app.services.staff.operations import SourceStatus
 from app.services.staff.reviews import ReviewQueue, ReviewSubject
@@ -23,6 +31,7 @@ from app.staff.forms import (
     QueueFilterForm,
     QueueScrapeForm,
     ReviewForm,
+    RevokeApiKeyForm,
 )
 from vocabulary.text import is_ascii_digits
 
@@ -459,6 +468,7 @@ AUDIT_ACTIONS = (
     ("classification.", "Classification reviews"),
     ("admin.", "Accounts (admin)"),
     ("scrape.", "Scrapes"),
+    ("api_key.", "API keys"),
 )
 
 
@@ -513,3 +523,70 @@ def audit_view(page: AuditPage, action: str, actor: str) -> dict[str, Any]:
         "previous_url": page_url(page.page - 1) if page.page > 1 else None,
         "next_url": page_url(page.page + 1) if page.page < page.pages else None,
     }
+
+
+# -- API keys -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApiKeyRow:
+    """One key, as staff see it: never the key itself, only its prefix."""
+
+    name: str
+    contact_email: str
+    prefix: str
+    rate_limit: str
+    created: str
+    created_by: str
+    last_used: str
+    status: str
+    revoked: str  # when and by whom; empty while the key works
+    revoke_url: str  # empty once revoked
+
+
+def _who(user: User | None) -> str:
+    return user.email if user is not None else "command line"
+
+
+def api_key_row(key: ApiKey) -> ApiKeyRow:
+    active = key.revoked_at is None
+    return ApiKeyRow(
+        name=key.name,
+        contact_email=key.contact_email,
+        prefix=key.prefix,
+        rate_limit=key.rate_limit,
+        created=when(key.created_at),
+        created_by=_who(key.created_by),
+        last_used=when(key.last_used_at) or "Never",
+        status="Active" if active else "Revoked",
+        revoked="" if active else f"{when(key.revoked_at)} by {_who(key.revoked_by)}",
+        revoke_url=url_for("staff.confirm_revoke_api_key", key_id=key.id) if active else "",
+    )
+
+
+def api_keys_view(keys: list[ApiKey], read_limit: str) -> dict[str, Any]:
+    """The list page's template arguments: every key, in use first, and the anonymous limit."""
+    return {"keys": [api_key_row(k) for k in keys], "read_limit": read_limit}
+
+
+def api_key_issued_view(key: ApiKey, plaintext: str) -> dict[str, Any]:
+    """The page that shows a new key, the only time it is ever shown."""
+    return {"key": api_key_row(key), "plaintext": plaintext}
+
+
+def confirm_revoke_view(key: ApiKey) -> dict[str, Any]:
+    return {
+        "key": api_key_row(key),
+        "form": RevokeApiKeyForm(),
+        "action": url_for("staff.revoke_api_key", key_id=key.id),
+    }
+
+
+def revoked_message(key: ApiKey, changed: bool) -> tuple[str, str]:
+    """The flash message (and its category) after a revoke."""
+    if changed:
+        return (
+            f"The key for {key.name} ({key.prefix}…) is revoked: requests with it are refused.",
+            "success",
+        )
+    return f"The key for {key.name} ({key.prefix}…) was already revoked.", "info"
