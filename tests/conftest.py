@@ -1,7 +1,7 @@
 """Shared fixtures.
 
 The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set (CI does
-both). The main test database is migrated once per run; each test runs inside a transaction
+both; on PostgreSQL only the tests that use a database run, unless TEST_EVERY_TEST=1). The main test database is migrated once per run; each test runs inside a transaction
 that is rolled back (SAVEPOINT mode), so tests never see each other's data. Tests that need a
 whole database of their own (migrations, CLI) get a scratch one: a fresh SQLite file, or a
 fresh PostgreSQL schema.
@@ -30,6 +30,33 @@ DATA_DIR = REPO_ROOT / "data"
 
 def _backend(url: str) -> str:
     return make_url(normalise_url(url)).get_backend_name()
+
+
+# The tests that use no database prove nothing more on a second backend; `make test` on
+# PostgreSQL (TEST_DATABASE_URL) leaves them to the SQLite run, which CI makes first. Set
+# TEST_EVERY_TEST=1 to run them there too.
+_DATABASE_FIXTURE = "database_url"  # every database fixture (db, app, live_server...) needs it
+
+
+def _database_only_run() -> bool:
+    url = os.environ.get("TEST_DATABASE_URL")
+    return bool(url) and _backend(url) != "sqlite" and os.environ.get("TEST_EVERY_TEST") != "1"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not _database_only_run():
+        return
+    kept = [item for item in items if _DATABASE_FIXTURE in getattr(item, "fixturenames", ())]
+    left = [item for item in items if _DATABASE_FIXTURE not in getattr(item, "fixturenames", ())]
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    if _database_only_run():
+        return "database: PostgreSQL; tests that use no database are left to the SQLite run"
+    return None
 
 
 @pytest.fixture(scope="session")
