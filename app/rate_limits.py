@@ -107,3 +107,11 @@ def api_read_limit(blueprint: Blueprint) -> Blueprint:
     """Anonymous reads of the public API per address, all its endpoints together."""
     limiter.shared_limit(_config("API_READ_LIMIT"), scope="api-read", key_func=_address)(blueprint)
     return blueprint
+
+
+def api_match_limit(view):
+    """Resume matches through the public API per address: each one reads and ranks a resume,
+    so its limit is lower than the reads' (and a match counts as a read too)."""
+    return limiter.limit(
+        _config("API_MATCH_LIMIT"), key_func=_address, methods=["POST"], scope="api-match"
+    )(view)
