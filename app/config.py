@@ -38,6 +38,9 @@ class Config:
     PASSWORD_CHANGE_LIMIT = "5 per 15 minutes"
     # Reads of the public JSON API (/api/v1) per client address; no key is needed.
     API_READ_LIMIT = "120 per minute"
+    # Resume matches through the API (POST /api/v1/match) per client address: each reads and
+    # ranks a document, so fewer are allowed; they count as reads too.
+    API_MATCH_LIMIT = "20 per minute"
     # How long an admin's invitation link (OPM staff, agency posters) works.
     INVITATION_HOURS = 7 * 24
     # Shared state for rate limits: Redis when set (every instance sees the same counts),

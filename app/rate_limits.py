@@ -120,3 +120,11 @@ def api_read_limit(blueprint: Blueprint) -> Blueprint:
     limiter.shared_limit(_api_limit, scope="api-read", key_func=_api_client)(blueprint)
     blueprint.before_request(api_keys.refuse_bad_key)
     return blueprint
+
+
+def api_match_limit(view):
+    """Resume matches through the public API per address: each one reads and ranks a resume,
+    so its limit is lower than the reads' (and a match counts as a read too)."""
+    return limiter.limit(
+        _config("API_MATCH_LIMIT"), key_func=_address, methods=["POST"], scope="api-match"
+    )(view)

@@ -208,6 +208,29 @@ def client(app):
 
 
 @pytest.fixture
+def app_with(database_url: str, session_factory: sessionmaker[Session], model_cache_dir: Path):
+    """Build an app with settings of the test's own (a rate limit, CSRF on), in the test's
+    transaction like `app`: `app_with(API_MATCH_LIMIT="2 per minute")`."""
+    from app.extensions import get_database
+
+    def build(**settings: object):
+        made = create_app(
+            {
+                "ENV_NAME": "testing",
+                "DATABASE_URL": database_url,
+                "SECRET_KEY": "t",
+                "MODEL_CACHE_DIR": str(model_cache_dir),
+                "MODEL_REFIT": "inline",
+                **settings,
+            }
+        )
+        get_database(made).session_factory = session_factory
+        return made
+
+    return build
+
+
+@pytest.fixture
 def scratch_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
     """An empty database of the test's own, on the same backend as the suite."""
     if _backend(database_url) == "sqlite":

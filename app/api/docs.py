@@ -32,6 +32,7 @@ class Endpoint:
     description: str
     parameters: list[Parameter] = field(default_factory=list)
     responses: list[tuple[str, str]] = field(default_factory=list)
+    body: list[Parameter] = field(default_factory=list)  # location: the media type
 
     @property
     def anchor(self) -> str:
@@ -66,6 +67,28 @@ def _parameter(raw: dict[str, Any]) -> Parameter:
     return Parameter(raw["name"], raw["in"], _kind(schema), bool(raw.get("required")), description)
 
 
+def _resolved(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    """A schema, or the component its ``$ref`` names."""
+    ref = schema.get("$ref", "")
+    if not ref.startswith("#/components/schemas/"):
+        return schema
+    return document.get("components", {}).get("schemas", {}).get(ref.rsplit("/", 1)[-1], {})
+
+
+def _body(document: dict[str, Any], body: dict[str, Any] | None) -> list[Parameter]:
+    """The fields of a request body, for each media type it accepts."""
+    found = []
+    for media, content in (body or {}).get("content", {}).items():
+        schema = _resolved(document, content.get("schema", {}))
+        required = set(schema.get("required", ()))
+        for name, raw in schema.get("properties", {}).items():
+            prop = _resolved(document, raw)
+            kind = "object" if "$ref" in raw else _kind(prop)
+            description = raw.get("description") or prop.get("description", "")
+            found.append(Parameter(name, media, kind, name in required, description))
+    return found
+
+
 def endpoints(document: dict[str, Any]) -> list[Endpoint]:
     """Every operation of the document, in path order, with its parameters and responses."""
     found: list[Endpoint] = []
@@ -93,6 +116,7 @@ def endpoints(document: dict[str, Any]) -> list[Endpoint]:
                     description=operation.get("description", ""),
                     parameters=shared + [_parameter(p) for p in operation.get("parameters", [])],
                     responses=sorted(responses),
+                    body=_body(document, operation.get("requestBody")),
                 )
             )
     return found

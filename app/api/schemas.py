@@ -14,6 +14,7 @@ from marshmallow import Schema, fields, validate
 
 from app.api.paging import PageQuerySchema, PageSchema, envelope
 from app.models import FundingOpportunity, HiringPathway, JobListing, WorkRole, WorkRoleCategory
+from app.services import deadlines
 from app.services.catalog_queries import RoleDetail
 from app.services.funding import search as funding_search
 from app.services.listings import listing_dict
@@ -127,6 +128,44 @@ def funding_query(args: dict[str, Any]) -> funding_search.SearchQuery:
     return funding_search.SearchQuery.from_params(
         {k: v for k, v in args.items() if k not in {"page", "per_page"}}
     )
+
+
+DEADLINE_KINDS = ("jobs", "funding", "all")
+
+
+class DeadlineQuerySchema(JobQuerySchema, FundingQuerySchema):
+    """The filters of /jobs and /funding together, which kinds of listing, and how many."""
+
+    class Meta:
+        exclude = ("page", "per_page", "sort")  # one calendar, soonest closing first
+
+    kind = fields.String(
+        load_default="all",
+        validate=validate.OneOf(DEADLINE_KINDS),
+        metadata={
+            "description": "jobs, funding or all. Job filters narrow the jobs only, "
+            "funding filters the opportunities only."
+        },
+    )
+    closing_within = fields.Integer(
+        validate=validate.OneOf(job_browse.CLOSING_WITHIN),
+        metadata={"description": "Closing within this many days (7, 14, 30 or 60), both kinds."},
+    )
+    limit = fields.Integer(
+        load_default=deadlines.MAX_EVENTS,
+        validate=validate.Range(min=1, max=deadlines.MAX_EVENTS),
+        metadata={"description": "At most this many events, the soonest closing first."},
+    )
+
+
+def deadline_sources(
+    args: dict[str, Any],
+) -> tuple[job_browse.JobFilters | None, funding_search.SearchQuery | None]:
+    """(the jobs' filters, the funding query) of validated arguments; None: that kind left out."""
+    kind = args["kind"]
+    jobs = job_filters({**args, "page": 1}) if kind in {"jobs", "all"} else None
+    funding = funding_query(args) if kind in {"funding", "all"} else None
+    return jobs, funding
 
 
 # -- the catalog ----------------------------------------------------------------------------

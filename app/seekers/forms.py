@@ -6,10 +6,7 @@ Every message is written for the person filling the form in. The answers become 
 
 from __future__ import annotations
 
-import math
 import os
-import re
-from datetime import date
 from typing import Any
 
 from flask_wtf.file import FileAllowed, FileField
@@ -18,9 +15,15 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, TextArea
 from wtforms.validators import Length, Optional, ValidationError
 
 from app.forms import Form
+from app.services.seekers import intake
+from app.services.seekers.intake import (  # noqa: F401  (the form's rules, named here too)
+    ALLOWED_EXTENSIONS,
+    MAX_PASTED_CHARS,
+    human_size,
+    parse_graduation,
+)
 from app.services.seekers.matches import Upload
 from matching.analysis import Answers
-from vocabulary.text import is_ascii_digits
 
 try:  # WTForms 3.3+: choices as objects (tuples are deprecated there)
     from wtforms.fields.choices import SelectChoice
@@ -30,8 +33,6 @@ except ImportError:  # pragma: no cover - older WTForms takes tuples
         return (value, label)
 
 
-ALLOWED_EXTENSIONS = ("pdf", "docx", "txt")
-MAX_PASTED_CHARS = 100_000
 YES_NO = [
     SelectChoice("yes", "Yes"),
     SelectChoice("no", "No"),
@@ -55,15 +56,6 @@ REMOTE = [
     SelectChoice("any", "Remote or on-site jobs"),
     SelectChoice("remote_only", "Only remote jobs"),
 ]
-_GRADUATION = re.compile(r"^\s*(\d{1,2})\s*/\s*(\d{4})\s*$")
-_GRADUATION_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
-
-
-def human_size(n: int) -> str:
-    """A byte count as people say it, rounded up so a file just over a limit never looks equal."""
-    if n < 1024 * 1024:
-        return f"{math.ceil(n / 1024)} KB"
-    return f"{math.ceil(n * 10 / (1024 * 1024)) / 10:g} MB"
 
 
 def file_size(upload: FileStorage) -> int:
@@ -74,29 +66,6 @@ def file_size(upload: FileStorage) -> int:
     size = stream.tell()
     stream.seek(position)
     return size
-
-
-def parse_graduation(raw: str | None) -> date | None:
-    """'05/2025' or '2025-05' as the first day of that month; None when empty.
-
-    Raises ValueError with a plain-language message when the text is not such a date.
-    """
-    raw = (raw or "").strip()
-    if not raw:
-        return None
-    match = _GRADUATION.match(raw)
-    if match:
-        month, year = int(match.group(1)), int(match.group(2))
-    elif match := _GRADUATION_ISO.match(raw):
-        year, month = int(match.group(1)), int(match.group(2))
-    else:
-        raise ValueError("Enter the month and year as MM/YYYY, for example 05/2025.")
-    if not 1 <= month <= 12:
-        raise ValueError("The month must be a number from 01 to 12, for example 05/2025.")
-    this_year = date.today().year
-    if not this_year - 60 <= year <= this_year + 8:
-        raise ValueError(f"Enter a year between {this_year - 60} and {this_year + 8}.")
-    return date(year, month, 1)
 
 
 def _yes_no(value: str | None) -> bool | None:
@@ -130,7 +99,7 @@ class QuestionsForm(Form):
     clearance = SelectField("Security clearance you hold now", choices=CLEARANCES, default="")
     location = StringField(
         "Where would you like to work?",
-        validators=[Length(max=200, message="Use at most 200 characters.")],
+        validators=[Length(max=intake.MAX_LOCATION_CHARS, message=intake.LOCATION_TOO_LONG)],
     )
     remote = RadioField("Remote work", choices=REMOTE, default="any")
 
@@ -165,33 +134,24 @@ class QuestionsForm(Form):
             raise ValidationError(str(exc)) from None
 
     def validate_disability_rating(self, field: StringField) -> None:
-        raw = (field.data or "").strip().rstrip("%").strip()
-        if not raw:
-            return
-        if not is_ascii_digits(raw) or int(raw) > 100 or int(raw) % 10:
-            raise ValidationError("Enter a rating from 0 to 100 in steps of 10, such as 30.")
-        if self.veteran.data == "no":
-            raise ValidationError(
-                "You answered that you are not a veteran. Leave the rating empty, "
-                "or answer Yes to the veteran question."
-            )
+        try:
+            intake.parse_disability_rating(field.data, _yes_no(self.veteran.data))
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
 
     def answers(self) -> Answers:
         """The validated answers (call after `validate_on_submit`)."""
-        rating = (self.disability_rating.data or "").strip().rstrip("%").strip()
-        places = [p.strip() for p in re.split(r"[;\n]", self.location.data or "") if p.strip()]
-        federal = self.federal.data if self.federal.data in {"current", "former", "no"} else None
-        return Answers(
+        return intake.make_answers(
             student=_yes_no(self.student.data),
-            graduation=parse_graduation(self.graduation.data),
+            graduation=self.graduation.data,
             us_citizen=_yes_no(self.us_citizen.data),
             veteran=_yes_no(self.veteran.data),
-            disability_rating=int(rating) if rating else None,
+            disability_rating=self.disability_rating.data,
             military_spouse=_yes_no(self.military_spouse.data),
-            federal=federal,
+            federal=self.federal.data,
             sfs_scholar=_yes_no(self.sfs_scholar.data),
             clearance=self.clearance.data or None,
-            locations=tuple(places[:5]),
+            location=self.location.data,
             remote_only=self.remote.data == "remote_only",
         )
 
@@ -220,22 +180,11 @@ class MatchForm(QuestionsForm):
 
     resume = FileField(
         "Resume file",
-        validators=[
-            FileAllowed(
-                ALLOWED_EXTENSIONS,
-                "Choose a PDF, Word (.docx) or plain text (.txt) file, "
-                "or paste your resume as text.",
-            )
-        ],
+        validators=[FileAllowed(ALLOWED_EXTENSIONS, intake.WRONG_TYPE)],
     )
     resume_text = TextAreaField(
         "Or paste your resume as text",
-        validators=[
-            Length(
-                max=MAX_PASTED_CHARS,
-                message=f"Paste at most {MAX_PASTED_CHARS:,} characters: just your resume.",
-            )
-        ],
+        validators=[Length(max=MAX_PASTED_CHARS, message=intake.TOO_MUCH_TEXT)],
     )
     keep_file = BooleanField("Keep my file until my results are deleted, so I can download it")
 
@@ -260,11 +209,7 @@ class MatchForm(QuestionsForm):
             return
         size = file_size(field.data)
         if size > self.max_file_bytes:
-            raise ValidationError(
-                f"This file is {human_size(size)}; the limit is {human_size(self.max_file_bytes)}. "
-                "Upload a smaller file (for example a PDF without large pictures), or paste "
-                "your resume as text."
-            )
+            raise ValidationError(intake.file_too_large(size, self.max_file_bytes))
 
     def has_file(self) -> bool:
         data = self.resume.data

@@ -29,6 +29,7 @@ from app.services import catalog_queries
 from app.services.fitted_cache import cache_dir
 from app.services.funding import links as funding_links
 from app.services.matcher import role_matcher
+from app.services.seekers import intake
 from app.services.seekers import jobs as job_browse
 from app.services.seekers import matches as seeker_match
 from app.services.seekers.job_index import job_index
@@ -40,7 +41,7 @@ bp = Blueprint("seekers", __name__)
 
 # The upload form parses bodies up to this many times the file limit, so an oversized file
 # gets its message on the form with the answers kept; anything larger is refused unread.
-UPLOAD_BODY_FACTOR = 4
+UPLOAD_BODY_FACTOR = intake.UPLOAD_BODY_FACTOR
 # The link is the key: never cached or indexed. It never reaches another site in a Referer
 # either, because the whole site sends Referrer-Policy: same-origin (`app.extensions`).
 PRIVATE_HEADERS = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
@@ -117,9 +118,8 @@ def _too_large(error: RequestEntityTooLarge):
         return render_error(413)
     form = MatchForm(formdata=None, max_file_bytes=_file_limit())
     form.resume.errors = [
-        "This upload is far too large, so we did not read it: the limit for a resume file is "
-        f"{human_size(_file_limit())}. Choose a smaller file, or paste your resume as text, "
-        "and answer the questions again."
+        intake.body_far_too_large(_file_limit()).removesuffix(".")
+        + ", and answer the questions again."
     ]
     return _match_page(form, 413)
 

@@ -20,4 +20,5 @@ def page() -> str:
         endpoints=docs.endpoints(document),
         spec_url=url_for("api-docs.openapi_json"),
         read_limit=current_app.config["API_READ_LIMIT"],
+        match_limit=current_app.config["API_MATCH_LIMIT"],
     )

@@ -5,6 +5,7 @@ compose the analysis and stores `analysis.to_dict()` in a `MatchRequest`; `analy
 reads it back as a `ResumeAnalysis`. The link token is returned once and only its SHA-256
 is stored. Open jobs are ranked when the results are viewed, so they are always today's
 (`match_jobs`); `app.seekers.views.deadlines_calendar` turns those shown into an iCalendar file.
+`match_resume` does it all in one call, storing nothing unless asked (the public API's match).
 
 Nothing here logs resume text, file names or answers.
 """
@@ -24,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import JobListing, MatchRequest
+from app.services.seekers.job_index import job_index
 from matching.analysis import Answers, ResumeAnalysis, analyse_resume, assess_eligibility
 from matching.documents import (
     Document,
@@ -76,6 +78,27 @@ def read_upload(upload: Upload, limits: DocumentLimits) -> Document:
     return read_text(upload.pasted or "", limits)
 
 
+def analyse_upload(
+    upload: Upload, answers: Answers, matcher: RoleMatcher, limits: DocumentLimits, today: date
+) -> tuple[Document, ResumeAnalysis]:
+    """Read an upload and analyse it; raises DocumentError (logged by its code only)."""
+    try:
+        document = read_upload(upload, limits)
+    except DocumentError as exc:
+        log.info("upload not read: %s", exc.code)
+        raise
+    return document, analyse_resume(document, answers, matcher, today)
+
+
+def reading_warnings(document: Document, upload: Upload) -> list[str]:
+    """What the person should know about how their upload was read."""
+    both = upload.data is not None and (upload.pasted or "").strip()
+    return [
+        *document.warnings,
+        *(["You gave us a file and pasted text too: we read the file."] if both else []),
+    ]
+
+
 # -- storing ----------------------------------------------------------------------------------
 
 
@@ -106,12 +129,9 @@ def create_match(
     file cannot be read.
     """
     now = _utc(now)
-    try:
-        document = read_upload(upload, limits or DocumentLimits())
-    except DocumentError as exc:
-        log.info("upload not read: %s", exc.code)
-        raise
-    analysis = analyse_resume(document, answers, matcher, now.date())
+    document, analysis = analyse_upload(
+        upload, answers, matcher, limits or DocumentLimits(), now.date()
+    )
     token = secrets.token_urlsafe(TOKEN_BYTES)
     keep = keep_file and upload.data is not None
     match = MatchRequest(
@@ -122,14 +142,7 @@ def create_match(
         filename=stored_filename(upload.filename) if keep else None,
         pages=document.pages,
         text=document.text,
-        warnings=[
-            *document.warnings,
-            *(
-                ["You gave us a file and pasted text too: we read the file."]
-                if upload.data is not None and (upload.pasted or "").strip()
-                else []
-            ),
-        ],
+        warnings=reading_warnings(document, upload),
         answers=answers.to_dict(),
         results=analysis.to_dict(),
         file_data=upload.data if keep else None,
@@ -220,8 +233,11 @@ class JobResults:
 
 def held_clearance(match: MatchRequest) -> str | None:
     """The clearance the person holds: their answer, else what the resume states."""
-    answers = Answers.from_dict(match.answers)
-    return answers.clearance or analysis_of(match).signals.clearance
+    return clearance_held(Answers.from_dict(match.answers), analysis_of(match))
+
+
+def clearance_held(answers: Answers, analysis: ResumeAnalysis) -> str | None:
+    return answers.clearance or analysis.signals.clearance
 
 
 _HIDDEN = {
@@ -244,11 +260,35 @@ def match_jobs(
     top_k: int = TOP_JOBS,
 ) -> JobResults:
     """Today's best open jobs for a stored match, with agency, grade, place and deadline."""
+    return rank_jobs(
+        session,
+        match.text,
+        analysis_of(match),
+        Answers.from_dict(match.answers),
+        index,
+        today=today,
+        sort=sort,
+        clearance_only=clearance_only,
+        top_k=top_k,
+    )
+
+
+def rank_jobs(
+    session: Session,
+    text: str,
+    analysis: ResumeAnalysis,
+    answers: Answers,
+    index: JobIndex | None,
+    *,
+    today: date,
+    sort: str = "fit",
+    clearance_only: bool = False,
+    top_k: int = TOP_JOBS,
+) -> JobResults:
+    """Today's best open jobs for a resume's text, analysis and answers, stored or not."""
     if index is None:
         return JobResults([], [], 0, False)
-    answers = Answers.from_dict(match.answers)
-    analysis = analysis_of(match)
-    clearance = held_clearance(match) if clearance_only else None
+    clearance = clearance_held(answers, analysis) if clearance_only else None
     filters = SeekerFilters(
         hiring_paths=analysis.hiring_paths,
         clearance=clearance,
@@ -258,9 +298,7 @@ def match_jobs(
     )
     scores = analysis.role_scores
     role_scores = np.array([scores.get(str(r), 0.0) for r in index.role_ids_], dtype=float)
-    result = index.rank(
-        match.text, filters, top_k, role_scores=role_scores, mentions=analysis.mentions
-    )
+    result = index.rank(text, filters, top_k, role_scores=role_scores, mentions=analysis.mentions)
     listings = {
         job.id: job
         for job in session.scalars(
@@ -298,3 +336,58 @@ def match_jobs(
         if count and reason in _HIDDEN
     ]
     return JobResults(rows, hidden, result.total, clearance is not None)
+
+
+# -- one call: analyse, optionally store, rank jobs -------------------------------------------
+
+
+@dataclass
+class MatchOutcome:
+    """A resume's results as the results page would show them, stored or not."""
+
+    analysis: ResumeAnalysis
+    answers: Answers
+    warnings: list[str]
+    jobs: JobResults
+    held_clearance: str | None
+    token: str | None = None  # the results link's token, when stored
+    expires_at: datetime | None = None
+
+
+def match_resume(
+    session: Session,
+    upload: Upload,
+    answers: Answers,
+    matcher: RoleMatcher,
+    *,
+    store: bool = False,
+    keep_file: bool = False,
+    retention_hours: int = 72,
+    limits: DocumentLimits | None = None,
+    now: datetime | None = None,
+    today: date | None = None,
+) -> MatchOutcome:
+    """Analyse an upload and rank today's open jobs for it (the results page, in one call).
+
+    Nothing is written unless `store`: then the same `MatchRequest` as the upload form's is
+    created (`create_match`) and its token returned. Jobs are ranked for `today` (the local
+    date, as on the results page). Raises DocumentError when the upload cannot be read.
+    """
+    now = _utc(now)
+    limits = limits or DocumentLimits()
+    token, expires = None, None
+    if store:
+        token, match = create_match(
+            session, upload, answers, matcher, keep_file=keep_file,
+            retention_hours=retention_hours, limits=limits, now=now,
+        )  # fmt: skip
+        text, analysis, warnings = match.text, analysis_of(match), list(match.warnings or [])
+        expires = match.expires_at
+    else:
+        document, analysis = analyse_upload(upload, answers, matcher, limits, now.date())
+        text, warnings = document.text, reading_warnings(document, upload)
+    index = job_index(session, matcher)
+    jobs = rank_jobs(session, text, analysis, answers, index, today=today or date.today())
+    return MatchOutcome(
+        analysis, answers, warnings, jobs, clearance_held(answers, analysis), token, expires
+    )
