@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -374,21 +375,21 @@ ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
 AXE_JS = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
-@pytest.fixture(scope="session")
-def live_database_url(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A database of the browser tests' own, with the catalog and sample listings committed.
-
-    The live server answers from another thread, so it cannot share a test's transaction.
-    """
+@contextmanager
+def populated_database(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory, name: str
+) -> Iterator[str]:
+    """A database of its own (a SQLite file, or a PostgreSQL schema), migrated, with the
+    catalog and sample listings committed and classified; dropped afterwards."""
     from app.catalog.loader import load_catalog_into
     from app.db import session_scope
     from app.services.ingest.samples import load_samples
     from app.services.matcher import classify_jobs, role_matcher
 
     if _backend(database_url) == "sqlite":
-        url, schema = f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.db'}", None
+        url, schema = f"sqlite:///{tmp_path_factory.mktemp(name) / f'{name}.db'}", None
     else:
-        schema = f"live_{uuid.uuid4().hex[:12]}"
+        schema = f"{name}_{uuid.uuid4().hex[:12]}"
         admin = make_engine(database_url)
         with admin.connect() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
@@ -405,13 +406,35 @@ def live_database_url(database_url: str, tmp_path_factory: pytest.TempPathFactor
     with session_scope(factory) as session:
         classify_jobs(session, role_matcher(session, tmp_path_factory.mktemp("models")))
     engine.dispose()
-    yield url
-    if schema:
-        admin = make_engine(database_url)
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            conn.commit()
-        admin.dispose()
+    try:
+        yield url
+    finally:
+        if schema:
+            admin = make_engine(database_url)
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+                conn.commit()
+            admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_database_url(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database of the browser tests' own, with the catalog and sample listings committed.
+
+    The live server answers from another thread, so it cannot share a test's transaction.
+    """
+    with populated_database(database_url, tmp_path_factory, "live") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def instances_database_url(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A database of one module's own, populated as the live one, for app processes it starts
+    and changes (so the browser tests' database is left as they expect it)."""
+    with populated_database(database_url, tmp_path_factory, "instances") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -526,3 +549,31 @@ def save_screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def at_once(*calls):
+    """Run the calls in threads released at the same moment; their results, in order.
+
+    A failure in any of them fails the test (it is raised here, not lost in its thread).
+    """
+    import threading
+
+    start = threading.Barrier(len(calls))
+    results: list[object] = [None] * len(calls)
+    failures: list[BaseException] = []
+
+    def run(n: int) -> None:
+        try:
+            start.wait()
+            results[n] = calls[n]()
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    if failures:
+        raise failures[0]
+    return results

@@ -481,3 +481,44 @@ def test_jobs_page_shows_the_agency_job_once(client, db, poster):
     db.commit()
     html = client.get("/jobs/?q=").get_data(as_text=True)
     assert html.count("Digital Forensics Examiner") == 1
+
+
+def test_two_scheduled_closings_at_once_close_each_opening_once(scratch_database_url):
+    """`pathfinder purge` on two machines at the same moment: neither fails on the other's
+    versions, and every opening past its date is closed once, by one of them."""
+    from sqlalchemy.orm import sessionmaker
+
+    from app import migrate
+    from app.catalog.loader import load_catalog_into
+    from app.db import make_engine, session_scope
+
+    from .conftest import DATA_DIR, at_once
+
+    migrate.upgrade(scratch_database_url)
+    engine = make_engine(scratch_database_url)
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    with session_scope(factory) as session:
+        load_catalog_into(session, DATA_DIR)
+        user = make_poster(session, "poster@cisa.example.gov", "ZZCISA")
+        tomorrow = TODAY + timedelta(days=1)
+        for n in range(12):
+            published(session, user, announcement_number=f"CISA-{n}", close_date=tomorrow)
+
+    def scheduled_run() -> int:
+        with session_scope(factory) as session:
+            return openings.close_expired(session, TODAY + timedelta(days=2))
+
+    try:
+        closed = at_once(scheduled_run, scheduled_run)
+        assert sum(closed) == 12
+        with factory() as session:
+            closings = session.scalars(
+                select(AgencyOpeningVersion.opening_id).where(
+                    AgencyOpeningVersion.action == "close"
+                )
+            ).all()
+            assert sorted(closings) == sorted(set(closings)) and len(closings) == 12
+            statuses = set(session.scalars(select(AgencyOpening.status)))
+            assert statuses == {OpeningStatus.CLOSED}
+    finally:
+        engine.dispose()

@@ -184,3 +184,59 @@ def test_inactive_accounts_get_nothing(db):
     make_opportunity(db, today=TODAY, agency=QUERY.agency)
     user.is_active = False
     assert run(db).digests == 0
+
+
+def test_two_scheduled_runs_at_once_queue_and_send_each_digest_once(scratch_database_url):
+    """`pathfinder alerts send` on two machines at the same moment (queue, then deliver)."""
+    import threading
+    import time
+
+    from sqlalchemy import func
+    from sqlalchemy.orm import sessionmaker
+
+    from app import migrate
+    from app.db import make_engine, session_scope
+    from app.services.outbox import deliver
+
+    from .conftest import at_once
+
+    migrate.upgrade(scratch_database_url)
+    engine = make_engine(scratch_database_url)
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    offices = 10
+    with session_scope(factory) as session:
+        make_opportunity(session, today=TODAY, agency=QUERY.agency, title="Known grant")
+        for n in range(offices):
+            user = make_office(session, f"office{n}@example.gov")
+            saved.save_search(session, user.id, QUERY, TODAY, name=f"Search {n}")
+            closing = make_opportunity(session, today=TODAY, days_left=3, title=f"Closing {n}")
+            saved.save_opportunity(session, user.id, closing.id)
+        make_opportunity(session, today=TODAY, agency=QUERY.agency, title="Brand new grant")
+
+    sent: list[str] = []
+    lock = threading.Lock()
+
+    class SlowMailer:  # an SMTP server that takes its time, so the two runs overlap
+        def send(self, message) -> None:
+            time.sleep(0.02)
+            with lock:
+                sent.append(message["To"])
+
+    def scheduled_run() -> int:
+        with session_scope(factory) as session:
+            queued = queue_digests(session, NOW, BASE).digests
+        with factory() as session:
+            deliver(session, SlowMailer(), NOW, "alerts@example.gov")
+        return queued
+
+    try:
+        queued = at_once(scheduled_run, scheduled_run)
+        assert sum(queued) == offices  # each account's digest queued by one run or the other
+        assert sorted(sent) == sorted(f"office{n}@example.gov" for n in range(offices))
+        with factory() as session:
+            assert session.scalar(select(func.count()).select_from(OutboxMessage)) == offices
+            assert session.scalar(select(func.count()).select_from(AlertLog)) == offices
+            unsent = select(func.count()).where(OutboxMessage.sent_at.is_(None))
+            assert session.scalar(unsent) == 0
+    finally:
+        engine.dispose()

@@ -558,11 +558,18 @@ def delete_draft(session: Session, opening: AgencyOpening, user: User) -> None:
 
 
 def close_expired(session: Session, today: date) -> int:
-    """Published openings whose closing date has passed are closed, by "system"."""
+    """Published openings whose closing date has passed are closed, by "system".
+
+    The scheduled run (`pathfinder purge`) may run on several machines at once: each locks the
+    openings it closes and skips those another run has locked (PostgreSQL's `FOR UPDATE SKIP
+    LOCKED`; SQLite's write transactions take turns), so no opening is closed twice and
+    neither run fails on the other's new version.
+    """
     expired = session.scalars(
         select(AgencyOpening)
         .where(AgencyOpening.status == OpeningStatus.PUBLISHED, AgencyOpening.close_date < today)
         .order_by(AgencyOpening.id)
+        .with_for_update(skip_locked=True, of=AgencyOpening)
     ).all()
     for opening in expired:
         _end(session, opening, None, OpeningStatus.CLOSED, "The closing date passed.")
