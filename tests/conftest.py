@@ -1,10 +1,11 @@
 """Shared fixtures.
 
 The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set (CI does
-both; on PostgreSQL only the tests that use a database run, unless TEST_EVERY_TEST=1). The main test database is migrated once per run; each test runs inside a transaction
-that is rolled back (SAVEPOINT mode), so tests never see each other's data. Tests that need a
-whole database of their own (migrations, CLI) get a scratch one: a fresh SQLite file, or a
-fresh PostgreSQL schema.
+both; on PostgreSQL only the tests that use a database run, unless TEST_EVERY_TEST=1). The
+main test database is migrated once per run; each test runs inside a transaction that is
+rolled back (SAVEPOINT mode), so tests never see each other's data. Tests that need a whole
+database of their own (migrations, CLI) get a scratch one: a fresh SQLite file, or a fresh
+PostgreSQL schema.
 """
 
 from __future__ import annotations

@@ -7,7 +7,6 @@ rows are dumped from the models. Dates are ISO 8601 strings.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from marshmallow import Schema, fields, validate
@@ -44,6 +43,11 @@ def _text(**kwargs: Any) -> fields.String:
 # -- query strings --------------------------------------------------------------------------
 
 
+# Free text in a query string: any character but NUL, which the site refuses in every
+# address before a route reads it (app.request_guard), as PostgreSQL would.
+NO_NUL = validate.Regexp(r"^[^\x00]*$", error="A NUL character is not allowed.")
+
+
 class JobQuerySchema(PageQuerySchema):
     """The filters of the /jobs/ page; a value the page would ignore is a 422 here."""
 
@@ -60,7 +64,7 @@ class JobQuerySchema(PageQuerySchema):
         metadata={"description": "A GS grade (1-15) within the job's range."},
     )
     location = fields.String(
-        validate=validate.Length(max=100),
+        validate=[validate.Length(max=100), NO_NUL],
         metadata={"description": "A state (code or name) or any place text; ';' separates."},
     )
     remote = fields.Boolean(load_default=False, metadata={"description": "Remote jobs only."})
@@ -73,7 +77,9 @@ class JobQuerySchema(PageQuerySchema):
         metadata={"description": "Closing within this many days (7, 14, 30 or 60)."},
     )
     role = fields.String(
-        validate=validate.Regexp(job_browse.WORK_ROLE_ID.pattern, flags=re.IGNORECASE),
+        # Anchored and case-blind in the pattern itself: OpenAPI clients read the pattern
+        # (JSON Schema searches anywhere in the value), not the flags.
+        validate=validate.Regexp(r"^[A-Za-z]{2}-[Ww][Rr][Ll]-[0-9]{3}$"),
         metadata={"description": "A work role id (PD-WRL-001) the job is classified under."},
     )
 
@@ -97,16 +103,16 @@ class FundingQuerySchema(PageQuerySchema):
     """The words, filters and sorts of the /funding/ page; a bad value is a 422 here."""
 
     q = fields.String(
-        validate=validate.Length(max=200),
+        validate=[validate.Length(max=200), NO_NUL],
         metadata={"description": 'Words in the title, description, number or agency; "a phrase".'},
     )
     who = fields.List(
         fields.String(validate=validate.OneOf(list(funding_search.GROUPS_BY_ID))),
         metadata={"description": "Applicant groups (repeat the argument for several)."},
     )
-    agency = fields.String(validate=validate.Length(max=200))
+    agency = fields.String(validate=[validate.Length(max=200), NO_NUL])
     aln = fields.String(
-        validate=validate.Length(max=8),
+        validate=[validate.Length(max=8), NO_NUL],
         metadata={"description": "An assistance listing number (97.137)."},
     )
     category = fields.String(validate=validate.OneOf(list(FUNDING_CATEGORIES)))
