@@ -1,11 +1,11 @@
 """Shared fixtures.
 
 The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set (CI does
-both; on PostgreSQL only the tests that use a database run, unless TEST_EVERY_TEST=1). The
-main test database is migrated once per run; each test runs inside a transaction that is
-rolled back (SAVEPOINT mode), so tests never see each other's data. Tests that need a whole
-database of their own (migrations, CLI) get a scratch one: a fresh SQLite file, or a fresh
-PostgreSQL schema.
+both; on PostgreSQL only the tests that use a database and no browser run, unless
+TEST_EVERY_TEST=1). The main test database is migrated once per run; each test runs inside a
+transaction that is rolled back (SAVEPOINT mode), so tests never see each other's data. Tests
+that need a whole database of their own (migrations, CLI) get a scratch one: a fresh SQLite
+file, or a fresh PostgreSQL schema.
 """
 
 from __future__ import annotations
@@ -34,9 +34,10 @@ def _backend(url: str) -> str:
     return make_url(normalise_url(url)).get_backend_name()
 
 
-# The tests that use no database prove nothing more on a second backend; `make test` on
-# PostgreSQL (TEST_DATABASE_URL) leaves them to the SQLite run, which CI makes first. Set
-# TEST_EVERY_TEST=1 to run them there too.
+# The tests that use no database prove nothing more on a second backend, and the browser
+# tests prove the pages (the database behind them is proven by the page and server tests);
+# `make test` on PostgreSQL (TEST_DATABASE_URL) leaves both to the SQLite run, which CI makes
+# first, to keep CI within its time. Set TEST_EVERY_TEST=1 to run them there too.
 _DATABASE_FIXTURE = "database_url"  # every database fixture (db, app, live_server...) needs it
 
 
@@ -48,8 +49,13 @@ def _database_only_run() -> bool:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if not _database_only_run():
         return
-    kept = [item for item in items if _DATABASE_FIXTURE in getattr(item, "fixturenames", ())]
-    left = [item for item in items if _DATABASE_FIXTURE not in getattr(item, "fixturenames", ())]
+
+    def on_postgresql(item: pytest.Item) -> bool:
+        uses_database = _DATABASE_FIXTURE in getattr(item, "fixturenames", ())
+        return uses_database and item.get_closest_marker("browser") is None
+
+    kept = [item for item in items if on_postgresql(item)]
+    left = [item for item in items if not on_postgresql(item)]
     if left:
         config.hook.pytest_deselected(items=left)
         items[:] = kept
@@ -57,7 +63,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def pytest_report_header(config: pytest.Config) -> str | None:
     if _database_only_run():
-        return "database: PostgreSQL; tests that use no database are left to the SQLite run"
+        return "database: PostgreSQL; tests without a database, and browser tests, run on SQLite"
     return None
 
 
