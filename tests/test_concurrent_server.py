@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -29,14 +28,13 @@ from sqlalchemy.orm import sessionmaker
 from app.db import make_engine
 from app.models import FundingOpportunity, MatchRequest, SavedOpportunity, SavedSearch, User
 
+from .app_servers import PASSWORD, csrf_token, edit_form, free_port, signed_in
 from .conftest import _backend
 from .seeker_docs import SOC_RESUME, docx_resume, pdf_resume
 
-PASSWORD = "violet granite harbour"
 REDIS_URL = "redis://127.0.0.1:6379/0"
 UPLOADERS, UPLOADS_EACH = 4, 5
 OFFICES, SAVES_EACH = 2, 5
-TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 UNEXPECTED: list[tuple[int, str]] = []  # uploads not sent on to their results, and why
 
 
@@ -54,12 +52,6 @@ class Server(NamedTuple):
     base: str  # http://127.0.0.1:<port>
     access_log: Path
     error_log: Path  # gunicorn's own log: worker timeouts, restarts and crashes
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -108,14 +100,6 @@ def server(live_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
     assert not errors, log.read_text()
 
 
-def csrf_token(client: requests.Session, url: str) -> str:
-    page = client.get(url, timeout=60)
-    assert page.status_code == 200, (url, page.status_code)
-    found = TOKEN.search(page.text)
-    assert found, f"{url} has no form to post (an earlier step failed?)"
-    return found.group(1)
-
-
 def count(url: str, model, *where) -> int:
     engine = make_engine(url)
     try:
@@ -158,31 +142,6 @@ def tolerate_sqlite_311_crash(request: pytest.FixtureRequest, url: str) -> None:
                 strict=False,
             )
         )
-
-
-def signed_in(base: str, email: str) -> requests.Session:
-    """A client signed in as the user (whose password is PASSWORD)."""
-    client = requests.Session()
-    token = csrf_token(client, f"{base}/account/login")
-    response = client.post(
-        f"{base}/account/login",
-        data={"csrf_token": token, "email": email, "password": PASSWORD},
-        allow_redirects=False,
-        timeout=60,
-    )
-    assert response.status_code == 302, response.status_code
-    return client
-
-
-def edit_form(client: requests.Session, url: str, field: str = "reason") -> dict[str, object]:
-    """An edit page's form (the one with `field`) as a browser would post it back, with its
-    CSRF token."""
-    from .conftest import form_values
-
-    page = client.get(url, timeout=60)
-    assert page.status_code == 200, (url, page.status_code)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    return {**form_values(page.text, field), "csrf_token": token}
 
 
 def save_at_once(clients: list[requests.Session], url: str, forms: list[dict]):

@@ -24,12 +24,9 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 import redis
@@ -43,9 +40,8 @@ from app.services import api_keys
 from app.services.accounts import create_user
 from app.services.seekers.matches import hash_token
 
-from .conftest import REPO_ROOT
-from .test_concurrent_server import PASSWORD, csrf_token, edit_form, signed_in
-from .test_refit_processes import ALIAS, RESUME, free_port
+from .app_servers import PASSWORD, AppServer, edit_form, signed_in
+from .test_refit_processes import ALIAS, RESUME
 
 BOUND = 30.0  # seconds for a change made through A to reach B's matches (README: Production)
 QUICK = 5.0  # seconds: the most any answer of B's may take while it refits
@@ -86,68 +82,6 @@ OPENING = {
 }
 
 
-class Instance:
-    """One app instance: gunicorn with the repository's configuration, one worker."""
-
-    def __init__(self, name: str, url: str, tmp: Path, prefix: str) -> None:
-        self.name, self.port = name, free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log = tmp / f"{name}.log"
-        env = {k: v for k, v in os.environ.items() if k not in {"MODEL_REFIT"}}
-        env.update(
-            DATABASE_URL=url,
-            SECRET_KEY="one-secret-for-every-instance",
-            PATHFINDER_ENV="development",
-            MODEL_CACHE_DIR=str(tmp / f"models-{name}"),  # a host of its own
-            REDIS_URL=REDIS_URL,
-            RATELIMIT_KEY_PREFIX=prefix,
-            API_READ_LIMIT=f"{API_LIMIT} per minute",
-        )
-        command = [
-            sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py",
-            "--workers", "1", "--threads", "4", "--bind", f"127.0.0.1:{self.port}",
-            "--timeout", "120", "--error-logfile", str(self.log), "--access-logfile", "/dev/null",
-        ]  # fmt: skip
-        self.process = subprocess.Popen(command, env=env, cwd=REPO_ROOT)
-        self.statuses: list[int] = []
-
-    def wait_ready(self) -> None:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(f"{self.base}/healthz", timeout=5).status_code == 200:
-                    return
-            except requests.RequestException:
-                time.sleep(0.2)
-        pytest.fail(f"instance {self.name} did not start: {self.log.read_text()}")
-
-    def get(self, client: requests.Session, path: str, **kwargs) -> tuple[requests.Response, float]:
-        """GET `path`; the response and the seconds it took."""
-        started = time.perf_counter()
-        response = client.get(f"{self.base}{path}", timeout=120, **kwargs)
-        self.statuses.append(response.status_code)
-        return response, time.perf_counter() - started
-
-    def match(self, client: requests.Session, resume: str) -> tuple[str, float]:
-        """Post a resume; (its result link's token, seconds the match took)."""
-        token = csrf_token(client, f"{self.base}/match")
-        started = time.perf_counter()
-        posted = client.post(
-            f"{self.base}/match",
-            data={"csrf_token": token, "resume_text": resume, "us_citizen": "yes"},
-            allow_redirects=False,
-            timeout=120,
-        )
-        elapsed = time.perf_counter() - started
-        self.statuses.append(posted.status_code)
-        assert posted.status_code == 303, (self.name, posted.status_code, posted.text[:300])
-        return posted.headers["Location"].rsplit("/", 1)[1], elapsed
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
-
-
 def redis_reachable() -> bool:
     try:
         return bool(redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping())
@@ -183,15 +117,25 @@ def accounts(factory: sessionmaker[Session]) -> str:
 @pytest.fixture(scope="module")
 def instances(
     instances_database_url: str, accounts: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[Instance, Instance]]:
+) -> Iterator[tuple[AppServer, ...]]:
     if not redis_reachable():
         if os.environ.get("CI") == "true":
             pytest.fail(f"Redis is not reachable at {REDIS_URL}")
         pytest.skip(f"Redis is not reachable at {REDIS_URL}")
     tmp, prefix = tmp_path_factory.mktemp("instances"), f"pathfinder-instances-{time.time_ns()}"
-    pair = (
-        Instance("a", instances_database_url, tmp, prefix),
-        Instance("b", instances_database_url, tmp, prefix),
+    pair = tuple(
+        AppServer(
+            name,
+            instances_database_url,
+            tmp,
+            threads=4,
+            SECRET_KEY="one-secret-for-every-instance",
+            MODEL_CACHE_DIR=str(tmp / f"models-{name}"),  # a host of its own
+            REDIS_URL=REDIS_URL,
+            RATELIMIT_KEY_PREFIX=prefix,
+            API_READ_LIMIT=f"{API_LIMIT} per minute",
+        )
+        for name in ("a", "b")
     )
     try:
         for instance in pair:
@@ -204,7 +148,7 @@ def instances(
         for key in store.scan_iter(f"*{prefix}*"):
             store.delete(key)
     for instance in pair:
-        assert [s for s in instance.statuses if s >= 500] == [], instance.name
+        assert instance.errors() == [], instance.name
         logged = instance.log.read_text()
         assert "Traceback" not in logged, logged
 
