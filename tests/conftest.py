@@ -210,6 +210,14 @@ def app(
     return app
 
 
+@pytest.fixture(autouse=True)
+def _fresh_listing_choices() -> None:
+    """Filter choices cached by an earlier test's rows are never served to the next."""
+    from app.services import listing_choices
+
+    listing_choices.clear()
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()

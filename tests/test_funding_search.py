@@ -2,9 +2,15 @@
 
 from datetime import date, timedelta
 
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from app.config import DATA_DIR
 from app.models import OpportunityStatus
 from app.services.funding import search as fs
 from app.services.funding.search import SearchQuery
+from app.services.ingest.store import Ingestor
+from app.services.ingest.synthetic import Vocabulary, synthetic_opportunities
 
 from .funding_helpers import make_opportunity
 
@@ -202,3 +208,59 @@ def test_open_version_changes_with_the_opportunities(db):
     db.flush()
     assert len({before, added, fs.open_version(db, TODAY)}) == 3
     assert fs.open_version(db, TODAY + timedelta(days=1)) != fs.open_version(db, TODAY)
+
+
+@pytest.fixture
+def varied(db):
+    """150 synthetic opportunities (many agencies, listings, sizes, dates), plus edge cases."""
+    records = list(synthetic_opportunities(Vocabulary.load(DATA_DIR), 150, seed=4, today=TODAY))
+    Ingestor(db, today=TODAY).store_batch(records)  # type: ignore[arg-type]
+    make_opportunity(db, today=TODAY, eligible_applicants=[], title="Unstated eligibility")
+    make_opportunity(db, today=TODAY, days_left=None, award_ceiling=None, open_date=None)
+    original = make_opportunity(db, today=TODAY, title="Shown once")
+    make_opportunity(db, today=TODAY, title="Shown once", duplicate_of_id=original.id)
+    return db
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"sort": "newest"},
+        {"sort": "award"},
+        {"who": "state"},
+        {"who": ["local", "tribal"], "sort": "award"},
+        {"aln": "97.137"},
+        {"category": "ST", "sort": "newest"},
+        {"status": "forecasted", "sort": "newest"},
+        {"status": "posted", "closing_within": "30"},
+        {"q": "security", "sort": "closing"},
+        {"award_min": "100000", "award_max": "1000000", "who": "higher_ed"},
+    ],
+)
+def test_pages_sorted_in_sql_list_what_the_full_search_finds_in_its_order(varied, params):
+    query = SearchQuery.from_params(MultiDict(params))
+    assert query.effective_sort != "relevance"
+    hidden = sorted(fs.find_opportunities(varied, query, TODAY), key=lambda h: h.opportunity.id)
+    excluded = {h.opportunity.id for h in hidden[:3]}
+    expected = fs.find_opportunities(varied, query, TODAY, exclude_ids=excluded)
+    assert len(expected) > 3  # the case is not vacuous
+    shown: list = []
+    for number in range(1, 100):
+        page = fs.search(varied, query, TODAY, page=number, per_page=7, exclude_ids=excluded)
+        assert page.total == len(expected)
+        shown.extend(page.hits)
+        if number >= page.pages:
+            break
+    key = fs._sort_key(query, date.max)
+    assert [h.opportunity.id for h in shown if h.opportunity.id in excluded] == []
+    assert {h.opportunity.id for h in shown} == {h.opportunity.id for h in expected}
+    # Equal sort keys may come in any order; the keys themselves must follow the same order.
+    assert [key(h) for h in shown] == [key(h) for h in expected]
+
+
+def test_a_page_past_the_last_shows_the_last(varied):
+    query = SearchQuery(sort="closing")
+    last = fs.search(varied, query, TODAY, page=10_000)
+    assert last.page == last.pages and last.hits
+    assert fs.search(varied, SearchQuery(q="no such words anywhere"), TODAY, page=3).page == 1

@@ -10,7 +10,7 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, utcnow
@@ -58,10 +58,13 @@ class ListingMixin:
     content_hash: Mapped[str] = mapped_column(String(64))
     # What makes two records the same listing across sources or control numbers.
     fingerprint: Mapped[str | None] = mapped_column(String(64), index=True)
-    raw: Mapped[dict[str, Any] | None] = mapped_column()
+    # The source's payload, kept for staff and reprocessing; no page reads it, so it is
+    # loaded only when asked for (a USAJOBS payload is several times the listing's size).
+    raw: Mapped[dict[str, Any] | None] = mapped_column(deferred=True)
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
-    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
-    closed_at: Mapped[datetime | None] = mapped_column()
+    # Indexed so that a table's stamp (`app.services.listing_choices`) costs two lookups.
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(index=True)
 
 
 class JobListing(ListingMixin, Base):
@@ -69,6 +72,16 @@ class JobListing(ListingMixin, Base):
     __table_args__ = (
         UniqueConstraint("source", "source_id"),
         Index("ix_job_listings_status_close_date", "status", "close_date"),
+        # /jobs/ in its order (soonest deadline first): a page and its count read the index,
+        # never the whole table. Partial: only what job seekers browse.
+        Index(
+            "ix_job_listings_browse",
+            "close_date",
+            "title",
+            "id",
+            sqlite_where=text("status = 'open' AND duplicate_of_id IS NULL"),
+            postgresql_where=text("status = 'open' AND duplicate_of_id IS NULL"),
+        ),
     )
 
     announcement_number: Mapped[str | None] = mapped_column(String(128))
@@ -128,11 +141,26 @@ class JobRoleClassification(Base):
     work_role: Mapped[WorkRole] = relationship()
 
 
+def _keyword_indexes(table: str, columns: tuple[str, ...]) -> list[Index]:
+    """PostgreSQL trigram indexes for `lower(column) LIKE '%word%'`: keyword search read from
+    an index rather than every row's text. SQLite (small databases) has none."""
+    return [
+        Index(
+            f"ix_{table}_{column}_trgm",
+            func.lower(text(column)).label(f"{column}_lower"),
+            postgresql_using="gin",
+            postgresql_ops={f"{column}_lower": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql")
+        for column in columns
+    ]
+
+
 class FundingOpportunity(ListingMixin, Base):
     __tablename__ = "funding_opportunities"
     __table_args__ = (
         UniqueConstraint("source", "source_id"),
         Index("ix_funding_opportunities_status_close_date", "status", "close_date"),
+        *_keyword_indexes("funding_opportunities", ("title", "description", "number", "agency")),
     )
 
     number: Mapped[str | None] = mapped_column(String(128), index=True)

@@ -1,9 +1,13 @@
 """Browse and search funding opportunities: full text plus filters, on SQLite and PostgreSQL.
 
-Scalar columns (status, agency, dates, award, words) are filtered in SQL; the JSON list columns
-(eligible applicants, assistance listings, categories) in Python over that prefiltered set, so
-one code path serves both backends. Only canonical rows are shown: a cross-source duplicate
-is mentioned beside the record it duplicates ("also on simpler.grants.gov").
+Scalar columns (status, agency, dates, award, words) are filtered in SQL. A page sorted by
+deadline, date or award is filtered, counted, sorted and paged in SQL, the JSON list columns
+(eligible applicants, assistance listings, categories) too (`app.services.json_lists`), so it
+costs the same at 50,000 opportunities as at 50; words ranked by relevance need the text, so
+those are scored in Python over what the words' SQL prefilter found (on PostgreSQL, trigram
+indexes serve that prefilter). `find_opportunities` (alerts, saved searches) filters the
+lists in Python, with the same results. Only canonical rows are shown: a cross-source
+duplicate is mentioned beside the record it duplicates ("also on simpler.grants.gov").
 """
 
 from __future__ import annotations
@@ -16,10 +20,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from app.models import FundingOpportunity, FundingProgram, OpportunityStatus
+from app.services import json_lists, listing_choices
 from vocabulary.codes import FUNDING_CATEGORIES
 
 UNRESTRICTED = "99"
@@ -333,6 +338,37 @@ def _passes_lists(row: FundingOpportunity, query: SearchQuery) -> bool:
     return not (query.category and query.category not in (row.categories or []))
 
 
+def _sql_lists(session: Session, query: SearchQuery) -> list[ColumnElement[bool]]:
+    """`_passes_lists` as SQL conditions."""
+    conditions: list[ColumnElement[bool]] = []
+    if query.who:
+        applicants = FundingOpportunity.eligible_applicants
+        conditions.append(
+            json_lists.is_empty(session, applicants)
+            | json_lists.contains_any(session, applicants, codes_for_groups(query.who))
+        )
+    if query.aln:
+        conditions.append(
+            json_lists.contains(session, FundingOpportunity.assistance_listings, query.aln)
+        )
+    if query.category:
+        conditions.append(
+            json_lists.contains(session, FundingOpportunity.categories, query.category)
+        )
+    return conditions
+
+
+def _sql_order(query: SearchQuery) -> list[Any]:
+    """`_sort_key` for the sorts that need no text (all but relevance), as ORDER BY."""
+    o = FundingOpportunity
+    closing = [o.close_date.is_(None), o.close_date, func.lower(o.title), o.id]
+    if query.effective_sort == "newest":
+        return [o.open_date.is_(None), o.open_date.desc(), func.lower(o.title), o.id]
+    if query.effective_sort == "award":
+        return [func.coalesce(o.award_ceiling, 0).desc(), *closing]
+    return closing
+
+
 def _sort_key(query: SearchQuery, far: date):
     sort = query.effective_sort
 
@@ -378,14 +414,30 @@ def search(
     exclude_ids: Iterable[int] = (),
 ) -> SearchPage:
     """One page of results, with each hit's cross-source duplicates attached."""
-    hits = find_opportunities(session, query, today, exclude_ids)
-    pages = max(1, math.ceil(len(hits) / per_page))
-    page = min(max(1, page), pages)
-    shown = hits[(page - 1) * per_page : page * per_page]
+    if query.effective_sort == "relevance":
+        hits = find_opportunities(session, query, today, exclude_ids)
+        total = len(hits)
+        page = _clamp(page, total, per_page)
+        shown = hits[(page - 1) * per_page : page * per_page]
+    else:
+        statement = _sql_prefilter(query, today).where(*_sql_lists(session, query))
+        excluded = sorted(set(exclude_ids))
+        if excluded:
+            statement = statement.where(FundingOpportunity.id.not_in(excluded))
+        total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+        page = _clamp(page, total, per_page)
+        rows = session.scalars(
+            statement.order_by(*_sql_order(query)).offset((page - 1) * per_page).limit(per_page)
+        )
+        shown = [SearchHit(row) for row in rows]
     duplicates = duplicates_of(session, [h.opportunity.id for h in shown])
     for hit in shown:
         hit.also_on = duplicates.get(hit.opportunity.id, [])
-    return SearchPage(shown, len(hits), page, per_page)
+    return SearchPage(shown, total, page, per_page)
+
+
+def _clamp(page: int, total: int, per_page: int) -> int:
+    return min(max(1, page), max(1, math.ceil(total / per_page)))
 
 
 def duplicates_of(session: Session, ids: Iterable[int]) -> dict[int, list[FundingOpportunity]]:
@@ -414,24 +466,38 @@ class FilterOptions:
 
 
 def filter_options(session: Session, today: date) -> FilterOptions:
-    """The agencies, assistance listings and categories of the open opportunities."""
-    rows = session.execute(
-        open_opportunities_statement(today)
-        .with_only_columns(
-            FundingOpportunity.agency,
-            FundingOpportunity.assistance_listings,
-            FundingOpportunity.categories,
-        )
-        .order_by(None)
+    """The agencies, assistance listings and categories of the open opportunities (cached
+    until the opportunities change)."""
+    return listing_choices.cached(
+        session, FundingOpportunity, "filters", today, lambda: _filter_options(session, today)
+    )
+
+
+def _filter_options(session: Session, today: date) -> FilterOptions:
+    """The agencies, assistance listings and categories of the open opportunities.
+
+    Distinct values are found in SQL: the rows themselves never reach Python.
+    """
+    is_open = open_opportunities_statement(today).whereclause
+
+    def distinct_elements(column: Any) -> set[str]:
+        items = json_lists.elements(session, column)
+        statement = select(items.c.value).select_from(FundingOpportunity).join(items, true())
+        return {str(v) for v in session.scalars(statement.where(is_open).distinct()) if v}
+
+    found = session.scalars(
+        select(FundingOpportunity.agency)
+        .where(is_open, FundingOpportunity.agency.is_not(None))
+        .distinct()
     ).all()
-    agencies = sorted({r.agency for r in rows if r.agency}, key=str.casefold)
-    alns = sorted({a for r in rows for a in (r.assistance_listings or [])})
+    agencies = sorted({a for a in found if a}, key=str.casefold)
+    alns = sorted(distinct_elements(FundingOpportunity.assistance_listings))
     titles = dict(
         session.execute(
             select(FundingProgram.aln, FundingProgram.title).where(FundingProgram.aln.in_(alns))
         ).all()
     )
-    categories = sorted({c for r in rows for c in (r.categories or [])})
+    categories = sorted(distinct_elements(FundingOpportunity.categories))
     return FilterOptions(
         agencies=agencies,
         listings=[(a, f"{a} {titles[a]}" if a in titles else a) for a in alns],

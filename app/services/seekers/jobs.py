@@ -1,8 +1,7 @@
 """Browsing open jobs: filters and paging in SQL, the same on SQLite and PostgreSQL.
 
-Series, hiring paths and locations are JSON lists. Each backend expands a list with its own
-table-valued function (SQLite `json_each`, PostgreSQL `json_array_elements_text`), both
-exposing a `value` column, so one `EXISTS` filter serves both and paging stays in SQL.
+Series, hiring paths and locations are JSON lists, filtered in SQL on both backends
+(`app.services.json_lists`), so paging stays in SQL.
 
 The work-role filter reads the stored classifications: the matcher's top roles, or, once OPM
 staff reviewed a job, the roles they set (which replace the matcher's), from the next request.
@@ -27,6 +26,9 @@ from app.models import (
     JobSeries,
     JobStatus,
 )
+from app.services import listing_choices
+from app.services.json_lists import contains as _contains
+from app.services.json_lists import elements as _elements
 from matching.jobs import HIRING_PATH_NAMES, JOB_CLEARANCE_LEVELS, US_STATES
 from vocabulary.text import is_ascii_digits
 
@@ -132,18 +134,6 @@ class JobPage:
         return min(self.total, self.page * self.per_page)
 
 
-def _elements(session: Session, column: Any) -> Any:
-    """A JSON list column as a table with one `value` row per element, on this backend."""
-    if session.get_bind().dialect.name == "postgresql":
-        return func.json_array_elements_text(column).table_valued("value", joins_implicitly=True)
-    return func.json_each(column).table_valued("value", joins_implicitly=True)
-
-
-def _contains(session: Session, column: Any, value: str) -> ColumnElement[bool]:
-    items = _elements(session, column)
-    return exists(select(1).select_from(items).where(items.c.value == value))
-
-
 def _location_matches(session: Session, place: str) -> ColumnElement[bool]:
     """A job location names the place: a state (code or name) as the state, else any text."""
     items = _elements(session, JobListing.locations)
@@ -227,9 +217,8 @@ def browse_jobs(
     pages = max(1, math.ceil(total / per_page))
     page = min(filters.page, pages)
     jobs = session.scalars(
-        query.order_by(
-            JobListing.close_date.is_(None), JobListing.close_date, JobListing.title, JobListing.id
-        )
+        # NULLS LAST is PostgreSQL's own ascending order: its browse index serves this.
+        query.order_by(JobListing.close_date.asc().nulls_last(), JobListing.title, JobListing.id)
         .offset((page - 1) * per_page)
         .limit(per_page)
     ).all()
@@ -272,14 +261,19 @@ def staff_opm_code(session: Session, job: JobListing) -> str | None:
 
 
 def series_options(session: Session, today: date) -> list[tuple[str, str]]:
-    """(code, "2210 IT Management") for every series that open jobs use."""
+    """(code, "2210 IT Management") for every series that open jobs use (cached per change)."""
+    return listing_choices.cached(
+        session, JobListing, "series", today, lambda: _series_options(session, today)
+    )
+
+
+def _series_options(session: Session, today: date) -> list[tuple[str, str]]:
     items = _elements(session, JobListing.series)
-    ids = open_jobs_query(today).with_only_columns(JobListing.id).subquery()
     codes = session.scalars(
         select(items.c.value)
         .select_from(JobListing)
         .join(items, true())  # a lateral join on both backends
-        .where(JobListing.id.in_(select(ids.c.id)))
+        .where(open_jobs_query(today).whereclause)
         .distinct()
     ).all()
     titles = {
