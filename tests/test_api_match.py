@@ -231,6 +231,10 @@ def test_a_body_neither_json_nor_a_form_is_a_415(client, catalog):
         ({"answers": {"wizard": True}}, {"answers": {"wizard": ["Unknown field."]}}),
         ({"answers": {"clearance": "cosmic"}}, {"answers": {"clearance": [
             "Must be one of: none, public_trust, secret, top_secret, ts_sci."]}}),
+        ({"answers": {"veteran": True, "disability_rating": 30.5}}, {"answers": {
+            "disability_rating": ["Not a valid integer."]}}),
+        ({"answers": {"veteran": True, "disability_rating": -1e-200}}, {"answers": {
+            "disability_rating": ["Not a valid integer."]}}),  # not truncated to 0
         ({"answers": {"disability_rating": 35}}, {"answers": {"disability_rating": [
             intake.RATING_RULE]}}),
         ({"answers": {"veteran": False, "disability_rating": 30}}, {"answers": {

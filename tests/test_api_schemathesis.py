@@ -10,6 +10,8 @@ on pytest 9 yet, so the operations are driven from one test through Hypothesis.)
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
@@ -24,6 +26,10 @@ EXAMPLES = 15  # per operation: enough to reach each parameter, in seconds
 # Whether a resume can be read is not a matter of schema (any bytes fit `format: binary`, any
 # text fits a string): a match that is refused with a documented 400/415/422 is not a failure.
 EXCUSED = {"POST /api/v1/match": [positive_data_acceptance]}
+# Invalid multipart bodies are sent as JSON only: Schemathesis cannot yet send an invalid file
+# value ("Unsupported type: 'Binary'"). Valid forms are generated; invalid forms are pinned by
+# tests/test_api_match.py.
+NEGATIVE_MEDIA = {"POST /api/v1/match": "application/json"}
 
 
 @pytest.fixture
@@ -35,11 +41,20 @@ def api_schema(app, db, catalog, monkeypatch):
 
 
 def _check(operation, mode: schemathesis.GenerationMode) -> None:
+    negative = mode is schemathesis.GenerationMode.NEGATIVE
+    media = NEGATIVE_MEDIA.get(operation.label) if negative else None
+
+    if media is not None:
+        operation = copy.copy(operation)
+        kept = [body for body in operation.body.items if body.media_type == media]
+        operation.body = type(operation.body)(kept)
+
     @given(case=operation.as_strategy(mode))
     @settings(
         max_examples=EXAMPLES,
         deadline=None,
-        database=None,  # no example database in the repository: each run starts afresh
+        database=None,  # no example database in the repository
+        derandomize=True,  # the same examples every run: CI is reproducible, never a lottery
         phases=[Phase.explicit, Phase.generate],
         suppress_health_check=list(HealthCheck),
     )

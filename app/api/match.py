@@ -62,6 +62,15 @@ def _rules(data: dict[str, Any]) -> dict[str, list[str]]:
     return errors
 
 
+class _WholeNumber(fields.Integer):
+    """An integer, or its digits as text (a form's field); never a fraction truncated to one."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, float | bool):  # JSON 7.5 or true is not a rating of 7 or 1
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class AnswersSchema(Schema):
     """The upload form's optional questions; leave one out (or null) to not answer it."""
 
@@ -73,9 +82,9 @@ class AnswersSchema(Schema):
     )
     us_citizen = fields.Boolean(allow_none=True, metadata=_doc("A U.S. citizen?"))
     veteran = fields.Boolean(allow_none=True, metadata=_doc("A veteran?"))
-    disability_rating = fields.Integer(
+    disability_rating = _WholeNumber(
         allow_none=True,
-        strict=False,
+        validate=validate.OneOf(list(range(0, 101, 10)), error=intake.RATING_RULE),
         metadata=_doc("Service-connected disability rating in percent: 0 to 100 in tens."),
     )
     military_spouse = fields.Boolean(
