@@ -246,23 +246,33 @@ def app_with(database_url: str, session_factory: sessionmaker[Session], model_ca
     return build
 
 
-@pytest.fixture
-def scratch_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
-    """An empty database of the test's own, on the same backend as the suite."""
+@contextmanager
+def own_database(database_url: str, folder: Path, name: str) -> Iterator[str]:
+    """An empty database of its own on the suite's backend: a SQLite file in `folder`, or a
+    PostgreSQL schema (dropped afterwards)."""
     if _backend(database_url) == "sqlite":
-        yield f"sqlite:///{tmp_path / 'scratch.db'}"
+        yield f"sqlite:///{folder / f'{name}.db'}"
         return
-    schema = f"scratch_{uuid.uuid4().hex[:12]}"
+    schema = f"{name}_{uuid.uuid4().hex[:12]}"
     admin = make_engine(database_url)
     with admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
         conn.commit()
     separator = "&" if "?" in database_url else "?"
-    yield f"{database_url}{separator}options={quote(f'-csearch_path={schema}')}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        conn.commit()
-    admin.dispose()
+    try:
+        yield f"{database_url}{separator}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            conn.commit()
+        admin.dispose()
+
+
+@pytest.fixture
+def scratch_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """An empty database of the test's own, on the same backend as the suite."""
+    with own_database(database_url, tmp_path, "scratch") as url:
+        yield url
 
 
 def build_nice_workbook(path: Path, *, version: str = "v2.1.0", extra_role: bool = False) -> Path:
@@ -401,35 +411,17 @@ def populated_database(
     from app.services.ingest.samples import load_samples
     from app.services.matcher import classify_jobs, role_matcher
 
-    if _backend(database_url) == "sqlite":
-        url, schema = f"sqlite:///{tmp_path_factory.mktemp(name) / f'{name}.db'}", None
-    else:
-        schema = f"{name}_{uuid.uuid4().hex[:12]}"
-        admin = make_engine(database_url)
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-            conn.commit()
-        admin.dispose()
-        separator = "&" if "?" in database_url else "?"
-        url = f"{database_url}{separator}options={quote(f'-csearch_path={schema}')}"
-    migrate.upgrade(url)
-    engine = make_engine(url)
-    factory = sessionmaker(bind=engine, expire_on_commit=False)
-    with session_scope(factory) as session:
-        load_catalog_into(session, DATA_DIR)
-    load_samples(factory, DATA_DIR / "samples")
-    with session_scope(factory) as session:
-        classify_jobs(session, role_matcher(session, tmp_path_factory.mktemp("models")))
-    engine.dispose()
-    try:
+    with own_database(database_url, tmp_path_factory.mktemp(name), name) as url:
+        migrate.upgrade(url)
+        engine = make_engine(url)
+        factory = sessionmaker(bind=engine, expire_on_commit=False)
+        with session_scope(factory) as session:
+            load_catalog_into(session, DATA_DIR)
+        load_samples(factory, DATA_DIR / "samples")
+        with session_scope(factory) as session:
+            classify_jobs(session, role_matcher(session, tmp_path_factory.mktemp("models")))
+        engine.dispose()
         yield url
-    finally:
-        if schema:
-            admin = make_engine(database_url)
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-                conn.commit()
-            admin.dispose()
 
 
 @pytest.fixture(scope="session")

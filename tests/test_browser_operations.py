@@ -6,19 +6,17 @@ rather than the session's shared one (which the other browser tests read).
 """
 
 import threading
-import uuid
 from collections.abc import Iterator
-from urllib.parse import quote
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from app import create_app, migrate
 from app.db import make_engine, session_scope
 from app.models import AuditEntry, ScrapeRequest, TksStatement
 
-from .conftest import DATA_DIR, _backend, axe_violations, build_nice_workbook, save_screenshot
+from .conftest import DATA_DIR, axe_violations, build_nice_workbook, own_database, save_screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -32,31 +30,14 @@ def ops_database_url(database_url: str, tmp_path_factory: pytest.TempPathFactory
     from app.catalog.loader import load_catalog_into
     from app.services.accounts import create_user
 
-    schema = None
-    if _backend(database_url) == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('ops') / 'ops.db'}"
-    else:
-        schema = f"ops_{uuid.uuid4().hex[:12]}"
-        admin = make_engine(database_url)
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-            conn.commit()
-        admin.dispose()
-        separator = "&" if "?" in database_url else "?"
-        url = f"{database_url}{separator}options={quote(f'-csearch_path={schema}')}"
-    migrate.upgrade(url)
-    engine = make_engine(url)
-    with session_scope(sessionmaker(bind=engine, expire_on_commit=False)) as session:
-        load_catalog_into(session, DATA_DIR)
-        create_user(session, EMAIL, "Olu Staff", PASSWORD, ["opm_staff"])
-    engine.dispose()
-    yield url
-    if schema:
-        admin = make_engine(database_url)
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            conn.commit()
-        admin.dispose()
+    with own_database(database_url, tmp_path_factory.mktemp("ops"), "ops") as url:
+        migrate.upgrade(url)
+        engine = make_engine(url)
+        with session_scope(sessionmaker(bind=engine, expire_on_commit=False)) as session:
+            load_catalog_into(session, DATA_DIR)
+            create_user(session, EMAIL, "Olu Staff", PASSWORD, ["opm_staff"])
+        engine.dispose()
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_smorest import abort
-
 from app.api import schemas
-from app.api.blueprint import bp
+from app.api.blueprint import bp, found_or_404
 from app.extensions import db_session
 from app.services import catalog_queries
 
@@ -25,9 +23,7 @@ def work_roles() -> dict[str, Any]:
 def work_role(role_id: str) -> dict[str, Any]:
     """A work role with its weighted skills, certifications and hiring pathways."""
     detail = catalog_queries.role_detail(db_session(), role_id.upper())
-    if detail is None:
-        abort(404)
-    return schemas.role_document(detail)
+    return schemas.role_document(found_or_404(detail))
 
 
 @bp.get("/pathways")
@@ -42,7 +38,4 @@ def pathways() -> dict[str, Any]:
 @bp.alt_response(404, response="NOT_FOUND")
 def pathway(pathway_id: str) -> Any:
     """A hiring pathway: who qualifies, grades, term, conversion and its work roles."""
-    found = catalog_queries.get_pathway(db_session(), pathway_id)
-    if found is None:
-        abort(404)
-    return found
+    return found_or_404(catalog_queries.get_pathway(db_session(), pathway_id))

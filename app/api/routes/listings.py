@@ -6,10 +6,9 @@ from datetime import date
 from typing import Any
 
 from flask import redirect, url_for
-from flask_smorest import abort
 
 from app.api import paging, schemas
-from app.api.blueprint import bp
+from app.api.blueprint import bp, found_or_404
 from app.extensions import db_session
 from app.services.funding import search as funding_search
 from app.services.seekers import jobs as job_browse
@@ -32,9 +31,7 @@ def jobs(args: dict[str, Any]) -> Any:
 def job(job_id: int) -> dict[str, Any]:
     """A job (open or closed) with the work roles it is classified under."""
     session = db_session()
-    found = job_browse.get_job(session, job_id)
-    if found is None:
-        abort(404)
+    found = found_or_404(job_browse.get_job(session, job_id))
     return schemas.job_document(found, job_browse.staff_opm_code(session, found))
 
 
@@ -59,9 +56,7 @@ def funding(args: dict[str, Any]) -> Any:
 @bp.alt_response(404, response="NOT_FOUND")
 def funding_opportunity(opportunity_id: int) -> Any:
     """A funding opportunity; a cross-source duplicate's id redirects to its canonical record."""
-    row = funding_search.canonical(db_session(), opportunity_id)
-    if row is None:
-        abort(404)
+    row = found_or_404(funding_search.canonical(db_session(), opportunity_id))
     if row.id != opportunity_id:
         return redirect(url_for("api.funding_opportunity", opportunity_id=row.id), 301)
     return schemas.listing_document(row)
