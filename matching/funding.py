@@ -221,8 +221,10 @@ class FundingRanker(BaseEstimator):
         try:
             self.matrix_ = self.vectorizer_.fit_transform(docs).tocsr()
             self.terms_ = self.vectorizer_.get_feature_names_out()
+            self.columns_ = self.matrix_.tocsc()  # ranking reads a query's terms' columns
         except ValueError:  # no documents, or nothing but stop words: relevance is 0
             self.matrix_ = sparse.csr_matrix((len(docs), 0))
+            self.columns_ = self.matrix_.tocsc()
             self.terms_ = np.array([], dtype=object)
         n = len(opportunities)
         self.close_ordinal_ = np.array(
@@ -251,6 +253,15 @@ class FundingRanker(BaseEstimator):
             ],
             dtype=float,
         )
+        # Award ranges as arrays, so ranking tens of thousands is array work, not a loop.
+        self.award_floor_ = np.array([o.award_floor or 0.0 for o in opportunities], dtype=float)
+        self.award_ceiling_ = np.array(
+            [np.inf if o.award_ceiling is None else o.award_ceiling for o in opportunities],
+            dtype=float,
+        )
+        self.award_unknown_ = (self.award_floor_ == 0.0) & np.array(
+            [o.award_ceiling is None for o in opportunities], dtype=bool
+        )
         return self
 
     def _has(self, eligible: np.ndarray, code: str) -> np.ndarray:
@@ -278,6 +289,29 @@ class FundingRanker(BaseEstimator):
         want_hi = profile.award_max if profile.award_max is not None else float("inf")
         return floor <= want_hi and want_lo <= (ceiling if ceiling is not None else float("inf"))
 
+    def _raw_scores(self, sims: np.ndarray, profile: FundingProfile, today: int) -> np.ndarray:
+        """Relevance plus boost and award bonus, less a short runway's penalty, for every row.
+
+        The same arithmetic, in the same order, as `_award_fits` and the explanation use.
+        """
+        raw = sims + self.boost_
+        if profile.award_min is not None or profile.award_max is not None:
+            want_lo = profile.award_min or 0.0
+            want_hi = profile.award_max if profile.award_max is not None else np.inf
+            fits = (
+                ~self.award_unknown_
+                & (self.award_floor_ <= want_hi)
+                & (want_lo <= self.award_ceiling_)
+            )
+            raw = np.where(fits, raw + self.award_bonus, raw)
+        if self.prep_days > 0:
+            dated = self.close_ordinal_ != _NO_DATE
+            days_left = np.where(dated, self.close_ordinal_ - today, self.prep_days)
+            short = dated & (days_left < self.prep_days)
+            penalty = self.deadline_penalty * (1.0 - days_left / self.prep_days)
+            raw = np.where(short, raw - penalty, raw)
+        return raw
+
     def rank(self, profile: FundingProfile, top_k: int = 20) -> FundingResult:
         """The best `top_k` open opportunities the office may apply for, explained."""
         check_is_fitted(self, "matrix_")
@@ -297,22 +331,28 @@ class FundingRanker(BaseEstimator):
         query = self._query(profile)
         sims = np.zeros(n)
         if query.nnz:
-            sims = np.asarray((self.matrix_ @ query.T).todense()).ravel()
-        matches: list[FundingMatch] = []
+            # Only the query's terms' columns: a few columns of the index, not all of it.
+            columns = self.columns_[:, query.indices]
+            sims = np.asarray(columns @ query.data).ravel()
+        values = 100.0 * np.minimum(1.0, np.maximum(0.0, self._raw_scores(sims, profile, today)))
+        # Only rows that may round into the top k are scored and sorted one by one: a score
+        # rounded to 0.1 that ties or beats the k-th best was at most 0.1 below it unrounded.
+        k = max(0, int(top_k))
+        candidates = keep
+        if 0 < k < len(keep):
+            kept = values[keep]
+            kth = np.partition(kept, len(kept) - k)[len(kept) - k]
+            candidates = keep[kept >= kth - 0.1 - 1e-9]
         scored = []
-        for row in keep.tolist():
+        for row in candidates.tolist() if k else []:
             o = self.opportunities_[row]
-            fits = self._award_fits(o, profile)
             days_left = (o.close_date - profile.today).days if o.close_date else None
-            raw = sims[row] + self.boost_[row]
-            if fits:
-                raw += self.award_bonus
-            if days_left is not None and self.prep_days > 0 and days_left < self.prep_days:
-                raw -= self.deadline_penalty * (1.0 - days_left / self.prep_days)
-            score = round(100.0 * min(1.0, max(0.0, float(raw))), 1)
+            score = round(float(values[row]), 1)
+            fits = self._award_fits(o, profile)
             scored.append((-score, int(self.close_ordinal_[row]), row, fits, days_left))
         scored.sort()
-        for neg_score, _, row, fits, days_left in scored[: max(0, int(top_k))]:
+        matches: list[FundingMatch] = []
+        for neg_score, _, row, fits, days_left in scored[:k]:
             matches.append(self._explain(row, -neg_score, fits, days_left, query, types))
         return FundingResult(
             matches=matches,

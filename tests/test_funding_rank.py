@@ -287,3 +287,52 @@ def test_params_clone_and_not_fitted() -> None:
         copy.rank(COUNTY)
     empty = FundingRanker().fit([])
     assert empty.rank(COUNTY).matches == [] and empty.rank(COUNTY).total == 0
+
+
+def _one_by_one(ranker: FundingRanker, profile: FundingProfile, top_k: int) -> list[tuple]:
+    """The ranking worked out an opportunity at a time: what the array ranking must equal."""
+    query = ranker._query(profile)
+    scored = []
+    for row, o in enumerate(ranker.opportunities_):
+        closed = o.status.lower() in {"closed", "archived"} or (
+            o.close_date is not None and o.close_date < profile.today
+        )
+        if closed:
+            continue
+        sim = float((ranker.matrix_[row] @ query.T).toarray().ravel()[0]) if query.nnz else 0.0
+        raw = sim + ranker.boost_[row]
+        if ranker._award_fits(o, profile):
+            raw += ranker.award_bonus
+        days_left = (o.close_date - profile.today).days if o.close_date else None
+        if days_left is not None and days_left < ranker.prep_days:
+            raw -= ranker.deadline_penalty * (1.0 - days_left / ranker.prep_days)
+        score = round(100.0 * min(1.0, max(0.0, float(raw))), 1)
+        close = o.close_date.toordinal() if o.close_date else 2**63 - 1
+        scored.append((-score, close, row))
+    scored.sort()
+    return [(ranker.opportunities_[row].id, -neg) for neg, _, row in scored[:top_k]]
+
+
+def test_ranking_many_opportunities_as_arrays_equals_ranking_them_one_by_one() -> None:
+    """Thousands of opportunities with near-tied scores: the same order and scores."""
+    import random
+
+    rng = random.Random(7)
+    words = ["water", "utility", "ransomware", "scada", "schools", "election", "training", "ai"]
+    many = [
+        replace(
+            rng.choice((WATER, ARTS, SCHOOLS, BAA, STATE_ONLY)),
+            id=f"o{i}",
+            text=" ".join(rng.choices(words, k=rng.randint(1, 6))),
+            award_floor=rng.choice((None, 0.0, 50_000.0, 300_000.0)),
+            award_ceiling=rng.choice((None, 150_000.0, 2_000_000.0)),
+            close_date=rng.choice((None, _days(rng.randint(-3, 40)))),
+            eligible_applicants=(),
+        )
+        for i in range(3000)
+    ]
+    ranker = FundingRanker(boosts={"97.137": 0.1}).fit(many)
+    for profile in (COUNTY, replace(COUNTY, award_min=None, award_max=None, needs="scada ai")):
+        for top_k in (1, 20, 500):
+            ranked = [(m.id, m.score) for m in ranker.rank(profile, top_k=top_k).matches]
+            assert ranked == _one_by_one(ranker, profile, top_k)

@@ -46,12 +46,12 @@ def test_the_index_is_reused_until_the_listings_change(db, matcher):
     assert service.job_index(db, matcher).n_postings_ == 1
 
 
-def test_the_version_follows_sightings_closings_and_duplicate_links(db, matcher):
+def test_the_version_follows_changes_closings_and_duplicate_links(db, matcher):
     job = add_job(db, title="IT Specialist (SOC)")
     other = add_job(db, title="IT Specialist (SOC), again")
     versions = [service.listings_version(db)]
 
-    job.last_seen_at = datetime.now(UTC) + timedelta(minutes=5)  # seen again by a scrape
+    job.summary = "Monitors the SIEM and triages alerts."  # changed at the source
     db.flush()
     versions.append(service.listings_version(db))
 

@@ -68,13 +68,3 @@ def test_funding_filter_choices_follow_a_re_sighted_changed_opportunity(db):
     row.last_seen_at = row.last_seen_at + timedelta(seconds=1)
     db.flush()
     assert fs.filter_options(db, TODAY).agencies == ["Agency after"]
-
-
-def test_the_stamp_changes_with_every_kind_of_write(db):
-    before = listing_choices.table_stamp(db, FundingOpportunity)
-    row = make_opportunity(db, today=TODAY)
-    added = listing_choices.table_stamp(db, FundingOpportunity)
-    row.closed_at = row.last_seen_at + timedelta(seconds=5)
-    db.flush()
-    closed = listing_choices.table_stamp(db, FundingOpportunity)
-    assert len({before, added, closed}) == 3

@@ -10,7 +10,7 @@ from sqlalchemy.orm import sessionmaker
 from app import create_app, migrate
 from app.cli import cli
 from app.db import make_engine
-from app.models import MatchRequest
+from app.models import MatchRequest, TableChange
 from app.services.seekers.purge import purge_expired
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -69,6 +69,22 @@ def test_purge_command_deletes_expired_matches(scratch_database_url, tmp_path):
     assert "Deleted 1 job-seeker match " in result.output and "72 hours" in result.output
     with sessionmaker(bind=engine)() as session:
         assert names(session) == {"new"}
+    engine.dispose()
+
+
+def test_purge_command_compacts_the_listings_change_log(scratch_database_url, tmp_path):
+    migrate.upgrade(scratch_database_url)
+    engine = make_engine(scratch_database_url)
+    with sessionmaker(bind=engine)() as session:
+        session.add_all([TableChange(table_name="job_listings") for _ in range(3)])
+        session.commit()
+    env = {"DATABASE_URL": scratch_database_url, "MODEL_CACHE_DIR": str(tmp_path)}
+    result = CliRunner().invoke(cli, ["purge"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "change log (3 older entries deleted)" in result.output
+    with sessionmaker(bind=engine)() as session:
+        tables = session.scalars(select(TableChange.table_name)).all()
+    assert sorted(tables) == ["funding_opportunities", "job_listings", "job_role_classifications"]
     engine.dispose()
 
 

@@ -51,7 +51,7 @@ from app.models.listings import (
     JobStatus,
     OpportunityStatus,
 )
-from app.models.operations import AuditEntry, RunStatus, ScrapeRun
+from app.models.operations import AuditEntry, RunStatus, ScrapeRun, TableChange
 from app.models.seekers import MatchRequest
 
 __all__ = [
@@ -97,6 +97,7 @@ __all__ = [
     "SkillAlias",
     "SkillKind",
     "StatementKind",
+    "TableChange",
     "TksStatement",
     "User",
     "UserRole",

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy import ForeignKey, Index, String, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, utcnow
@@ -59,3 +59,20 @@ class AuditEntry(Base):
     entity_id: Mapped[str | None] = mapped_column(String(128))
     changes: Mapped[dict[str, Any]] = mapped_column(default=dict)
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class TableChange(Base):
+    """One write to a listings table, recorded by the database's own triggers (migration 0012).
+
+    Caches of what the listings give (filter choices, fitted indexes, counts) compare the
+    change stamp of the tables they read (`app.services.table_changes`): cheap index lookups
+    whatever the table's size, and exact, because a row becomes visible only when the write
+    that recorded it commits.
+    """
+
+    __tablename__ = "table_changes"
+    __table_args__ = (Index("ix_table_changes_table_name_id", "table_name", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(64))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow, server_default=func.now())

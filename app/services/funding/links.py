@@ -28,6 +28,7 @@ from app.models import (
     WorkRole,
     pathway_work_roles,
 )
+from app.services import listing_choices
 from app.services.funding.search import open_opportunities_statement, open_version
 from app.services.matcher import catalog_version, role_matcher
 from matching.roles import RoleMatcher
@@ -119,25 +120,37 @@ def open_jobs_for_role(
     for the job, which replace the matcher's from the next request. Jobs where the role is
     the primary one come first, then the soonest closing.
     """
-    open_jobs = (
-        select(JobListing)
-        .join(JobRoleClassification, JobRoleClassification.job_id == JobListing.id)
-        .where(
-            JobRoleClassification.work_role_id == role_id,
-            JobListing.status == JobStatus.OPEN,
-            JobListing.duplicate_of_id.is_(None),
-            or_(JobListing.close_date.is_(None), JobListing.close_date >= today),
+
+    def first_ids_and_count() -> tuple[list[int], int]:
+        in_role = (
+            select(JobListing.id)
+            .join(JobRoleClassification, JobRoleClassification.job_id == JobListing.id)
+            .where(
+                JobRoleClassification.work_role_id == role_id,
+                JobListing.status == JobStatus.OPEN,
+                JobListing.duplicate_of_id.is_(None),
+                or_(JobListing.close_date.is_(None), JobListing.close_date >= today),
+            )
         )
-    )
-    count = session.scalar(select(func.count()).select_from(open_jobs.subquery())) or 0
-    jobs = list(
-        session.scalars(
-            open_jobs.order_by(
+        count = session.scalar(select(func.count()).select_from(in_role.subquery())) or 0
+        ids = session.scalars(
+            in_role.order_by(
                 JobRoleClassification.rank, JobListing.close_date, JobListing.id
             ).limit(limit)
-        )
+        ).all()
+        return list(ids), count
+
+    ids, count = listing_choices.cached(
+        session,
+        (JobListing, JobRoleClassification),
+        f"role-jobs:{role_id}:{limit}",
+        today,
+        first_ids_and_count,
     )
-    return jobs, count
+    found = {
+        job.id: job for job in session.scalars(select(JobListing).where(JobListing.id.in_(ids)))
+    }
+    return [found[i] for i in ids if i in found], count
 
 
 def roles_for_opportunities(

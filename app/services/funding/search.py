@@ -12,7 +12,6 @@ duplicate is mentioned beside the record it duplicates ("also on simpler.grants.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -24,7 +23,7 @@ from sqlalchemy import ColumnElement, Select, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from app.models import FundingOpportunity, FundingProgram, OpportunityStatus
-from app.services import json_lists, listing_choices
+from app.services import json_lists, listing_choices, table_changes
 from vocabulary.codes import FUNDING_CATEGORIES
 
 UNRESTRICTED = "99"
@@ -554,14 +553,5 @@ def by_ids(session: Session, ids: Iterable[int]) -> dict[int, FundingOpportunity
 
 
 def open_version(session: Session, today: date) -> str:
-    """Changes whenever the open canonical opportunities do (added, changed, closed)."""
-    digest = hashlib.sha256(today.isoformat().encode())
-    for row_id, content_hash, status in session.execute(
-        open_opportunities_statement(today)
-        .with_only_columns(
-            FundingOpportunity.id, FundingOpportunity.content_hash, FundingOpportunity.status
-        )
-        .order_by(FundingOpportunity.id)
-    ):
-        digest.update(f"{row_id}:{content_hash}:{status};".encode())
-    return digest.hexdigest()[:16]
+    """Changes whenever the opportunities do (added, changed, closed) and with the day."""
+    return f"{today.isoformat()}:{table_changes.stamp(session, FundingOpportunity.__tablename__)}"

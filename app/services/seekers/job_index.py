@@ -1,10 +1,11 @@
 """The job index: open job listings fitted into a `matching.jobs.JobIndex`, cached per process.
 
 Fitting classifies every open job into the work roles, so it is done once per state of the
-listings, not per request. The state is read with one aggregate query (count, id sum, the
-latest sighting, closing and duplicate link, plus the role model's catalog version), so a
-scrape, a close, a new duplicate link or a catalog change rebuilds the index and nothing else
-does. While a new index is fitted in the background, requests are served the previous one.
+listings, not per request. The state is the listings table's change stamp
+(`app.services.table_changes`) and the role model's catalog version, so a scrape that changed
+a listing, a close, a new duplicate link or a catalog change rebuilds the index and nothing
+else does. While a new index is fitted in the background, requests are served the previous
+one.
 
 A job whose work roles staff set or confirmed (its classifications have source "staff") is
 given to the index with those roles (`JobPosting.roles`), which it uses instead of its own
@@ -15,7 +16,6 @@ refit), again only when a review was added.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 
@@ -29,6 +29,7 @@ from app.models import (
     JobRoleClassification,
     JobStatus,
 )
+from app.services import table_changes
 from app.services.fitted_cache import FittedCache
 from app.services.matcher import catalog_version, job_text
 from matching.jobs import JobIndex, JobPosting
@@ -43,20 +44,8 @@ def _open_jobs():
 
 
 def listings_version(session: Session) -> str:
-    """Changes whenever the set or content of open, non-duplicate jobs may have changed."""
-    is_open = _open_jobs()
-    row = session.execute(
-        select(
-            func.count().filter(is_open),
-            func.coalesce(func.sum(JobListing.id).filter(is_open), 0),
-            func.max(JobListing.id),
-            func.max(JobListing.last_seen_at),
-            func.max(JobListing.closed_at),
-            func.coalesce(func.sum(JobListing.duplicate_of_id), 0),
-        )
-    ).one()
-    key = "|".join(str(value) for value in row)
-    return hashlib.sha256(key.encode()).hexdigest()[:16]
+    """Changes whenever the job listings do (the database records every write)."""
+    return str(table_changes.stamp(session, JobListing.__tablename__))
 
 
 def reviews_version(session: Session) -> str:

@@ -1,7 +1,8 @@
 """Browsing open jobs: filters and paging in SQL, the same on SQLite and PostgreSQL.
 
 Series, hiring paths and locations are JSON lists, filtered in SQL on both backends
-(`app.services.json_lists`), so paging stays in SQL.
+(`app.services.json_lists`), so paging stays in SQL. How many jobs a filter finds is counted
+once per change of the listings (`app.services.listing_choices`), not on every page.
 
 The work-role filter reads the stored classifications: the matcher's top roles, or, once OPM
 staff reviewed a job, the roles they set (which replace the matcher's), from the next request.
@@ -213,7 +214,13 @@ def browse_jobs(
 ) -> JobPage:
     """One page of open jobs matching the filters, soonest closing date first."""
     query = _apply(session, open_jobs_query(today), filters, today)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = listing_choices.cached(
+        session,
+        (JobListing, JobRoleClassification) if filters.work_role else JobListing,
+        f"jobs-total:{sorted(filters.query_args().items())}",
+        today,
+        lambda: session.scalar(select(func.count()).select_from(query.subquery())) or 0,
+    )
     pages = max(1, math.ceil(total / per_page))
     page = min(filters.page, pages)
     jobs = session.scalars(
