@@ -212,10 +212,17 @@ def app(
 
 @pytest.fixture(autouse=True)
 def _fresh_listing_choices() -> None:
-    """Filter choices cached by an earlier test's rows are never served to the next."""
+    """What is cached per change of the listings by an earlier test is never served to the next.
+
+    Each test's rows are rolled back, and SQLite then gives the next test's change-log rows
+    the same ids, so the next test's tables can carry the same change stamps.
+    """
     from app.services import listing_choices
+    from app.services.funding import links, matches
 
     listing_choices.clear()
+    links.clear_cache()
+    matches.rankers.clear()
 
 
 @pytest.fixture

@@ -44,6 +44,12 @@ _lock = threading.Lock()
 _scores: dict[str, dict[int, list[tuple[str, float]]]] = {}
 
 
+def clear_cache() -> None:
+    """Forget the opportunities' role scores (the test hook)."""
+    with _lock:
+        _scores.clear()
+
+
 @dataclass
 class RoleLink:
     """A work role an opportunity needs, and how to hire for it."""
