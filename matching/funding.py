@@ -259,9 +259,6 @@ class FundingRanker(BaseEstimator):
             [np.inf if o.award_ceiling is None else o.award_ceiling for o in opportunities],
             dtype=float,
         )
-        self.award_unknown_ = (self.award_floor_ == 0.0) & np.array(
-            [o.award_ceiling is None for o in opportunities], dtype=bool
-        )
         return self
 
     def _has(self, eligible: np.ndarray, code: str) -> np.ndarray:
@@ -277,33 +274,23 @@ class FundingRanker(BaseEstimator):
             return sparse.csr_matrix((1, 0))
         return normalize(self.vectorizer_.transform([text])).tocsr()
 
-    def _award_fits(self, o: Opportunity, profile: FundingProfile) -> bool | None:
-        """Does the award range overlap the wanted size? None when either side is unknown."""
+    def _award_fits(self, profile: FundingProfile) -> np.ndarray | None:
+        """Per opportunity, does its award range overlap the wanted size: 1.0 yes, 0.0 no, NaN
+        when its range is unknown; None when the office gave no size."""
         if profile.award_min is None and profile.award_max is None:
             return None
-        floor = o.award_floor or 0.0  # Grants.gov writes 0 for "no floor stated"
-        ceiling = o.award_ceiling
-        if not floor and ceiling is None:
-            return None
         want_lo = profile.award_min or 0.0
-        want_hi = profile.award_max if profile.award_max is not None else float("inf")
-        return floor <= want_hi and want_lo <= (ceiling if ceiling is not None else float("inf"))
+        want_hi = profile.award_max if profile.award_max is not None else np.inf
+        overlap = (self.award_floor_ <= want_hi) & (want_lo <= self.award_ceiling_)
+        # Grants.gov writes 0 for "no floor stated": no floor and no ceiling is no range.
+        unknown = (self.award_floor_ == 0.0) & np.isinf(self.award_ceiling_)
+        return np.where(unknown, np.nan, overlap.astype(float))
 
-    def _raw_scores(self, sims: np.ndarray, profile: FundingProfile, today: int) -> np.ndarray:
-        """Relevance plus boost and award bonus, less a short runway's penalty, for every row.
-
-        The same arithmetic, in the same order, as `_award_fits` and the explanation use.
-        """
+    def _raw_scores(self, sims: np.ndarray, fits: np.ndarray | None, today: int) -> np.ndarray:
+        """Relevance plus boost and award bonus, less a short runway's penalty, for every row."""
         raw = sims + self.boost_
-        if profile.award_min is not None or profile.award_max is not None:
-            want_lo = profile.award_min or 0.0
-            want_hi = profile.award_max if profile.award_max is not None else np.inf
-            fits = (
-                ~self.award_unknown_
-                & (self.award_floor_ <= want_hi)
-                & (want_lo <= self.award_ceiling_)
-            )
-            raw = np.where(fits, raw + self.award_bonus, raw)
+        if fits is not None:
+            raw = np.where(fits == 1.0, raw + self.award_bonus, raw)
         if self.prep_days > 0:
             dated = self.close_ordinal_ != _NO_DATE
             days_left = np.where(dated, self.close_ordinal_ - today, self.prep_days)
@@ -334,7 +321,9 @@ class FundingRanker(BaseEstimator):
             # Only the query's terms' columns: a few columns of the index, not all of it.
             columns = self.columns_[:, query.indices]
             sims = np.asarray(columns @ query.data).ravel()
-        values = 100.0 * np.minimum(1.0, np.maximum(0.0, self._raw_scores(sims, profile, today)))
+        award_fits = self._award_fits(profile)
+        raw = self._raw_scores(sims, award_fits, today)
+        values = 100.0 * np.minimum(1.0, np.maximum(0.0, raw))
         # Only rows that may round into the top k are scored and sorted one by one: a score
         # rounded to 0.1 that ties or beats the k-th best was at most 0.1 below it unrounded.
         k = max(0, int(top_k))
@@ -348,7 +337,8 @@ class FundingRanker(BaseEstimator):
             o = self.opportunities_[row]
             days_left = (o.close_date - profile.today).days if o.close_date else None
             score = round(float(values[row]), 1)
-            fits = self._award_fits(o, profile)
+            fit = np.nan if award_fits is None else award_fits[row]
+            fits = None if np.isnan(fit) else bool(fit)
             scored.append((-score, int(self.close_ordinal_[row]), row, fits, days_left))
         scored.sort()
         matches: list[FundingMatch] = []

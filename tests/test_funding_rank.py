@@ -301,8 +301,13 @@ def _one_by_one(ranker: FundingRanker, profile: FundingProfile, top_k: int) -> l
             continue
         sim = float((ranker.matrix_[row] @ query.T).toarray().ravel()[0]) if query.nnz else 0.0
         raw = sim + ranker.boost_[row]
-        if ranker._award_fits(o, profile):
-            raw += ranker.award_bonus
+        floor, ceiling = o.award_floor or 0.0, o.award_ceiling
+        sized = profile.award_min is not None or profile.award_max is not None
+        if sized and (floor or ceiling is not None):
+            want_hi = profile.award_max if profile.award_max is not None else float("inf")
+            top = ceiling if ceiling is not None else float("inf")
+            if floor <= want_hi and (profile.award_min or 0.0) <= top:
+                raw += ranker.award_bonus
         days_left = (o.close_date - profile.today).days if o.close_date else None
         if days_left is not None and days_left < ranker.prep_days:
             raw -= ranker.deadline_penalty * (1.0 - days_left / ranker.prep_days)
