@@ -74,8 +74,9 @@ STORED = {
             "value": True,
             "source": "resume",
             "quote": {"before": "Proud U.S. Army ", "match": "veteran", "after": "."},
+            "note": None,
         },
-        "us_citizen": {"value": True, "source": "answer", "quote": None},
+        "us_citizen": {"value": True, "source": "answer", "quote": None, "note": None},
     },
     "pathways": {
         "eligible": [
@@ -88,8 +89,12 @@ STORED = {
                 "reasons": ["You are a veteran."],
                 "ask": [],
                 "check": [],
+                "conditions": [],
+                "fits": [],
             }
         ],
+        "conditional": [],
+        "open": [],
         "unknown": [],
         "not_eligible": [],
     },
@@ -153,6 +158,16 @@ def test_todays_stored_shape_loads_and_round_trips_key_for_key():
     assert isinstance(analysis.pathways.eligible[0], PathwayResult)
     assert analysis.mentions[0].skill_id == "splunk"
     assert analysis.to_dict() == STORED
+
+
+def test_a_shape_stored_before_conditional_and_open_paths_still_loads():
+    older = json.loads(json.dumps(STORED))
+    del older["pathways"]["conditional"], older["pathways"]["open"]
+    for entry in older["pathways"]["eligible"]:
+        del entry["conditions"], entry["fits"]
+    for fact in older["facts"].values():
+        del fact["note"]
+    assert ResumeAnalysis.from_dict(older).to_dict() == STORED
 
 
 def test_from_dict_ignores_keys_it_does_not_know():

@@ -363,10 +363,25 @@ class PathwayFitSchema(Schema):
     check = fields.List(
         fields.String(), required=True, metadata=_doc("Facts to check on the official page.")
     )
+    conditions = fields.List(
+        fields.String(),
+        metadata=_doc('When you may apply: "once you graduate (...)", "if your military ...".'),
+    )
+    fits = fields.List(
+        fields.String(),
+        metadata=_doc("Open to the public: the matched work roles it covers (none: not counted)."),
+    )
 
 
 class PathwayGroupsSchema(Schema):
     eligible = fields.List(fields.Nested(PathwayFitSchema), required=True)
+    conditional = fields.List(
+        fields.Nested(PathwayFitSchema), metadata=_doc("You may apply if ...: see conditions.")
+    )
+    open = fields.List(
+        fields.Nested(PathwayFitSchema),
+        metadata=_doc("Open to the public: you would need to qualify for the job."),
+    )
     unknown = fields.List(
         fields.Nested(PathwayFitSchema),
         required=True,
@@ -377,8 +392,9 @@ class PathwayGroupsSchema(Schema):
 
 class FactSchema(Schema):
     value = fields.Raw(required=True)
-    source = fields.String(required=True, metadata=_doc("answer or resume."))
+    source = fields.String(required=True, metadata=_doc("answer, resume or derived."))
     quote = fields.Nested(QuoteSchema, allow_none=True)
+    note = fields.String(allow_none=True, metadata=_doc("How a derived fact was worked out."))
 
 
 class DocumentInfoSchema(Schema):
