@@ -439,6 +439,8 @@ def merged_facts(
             "quote": snippet,
             "note": f"{finishing.value:%m/%Y}",
         }
+    if answers.graduation is not None:  # the date they gave replaces the resume's
+        facts.pop("years_since_graduation", None)
     for name, value in answers.facts(today).items():
         facts[name] = {"value": value, "source": "answer", "quote": None}
     if "years_until_graduation" in facts and answers.graduation is not None:

@@ -360,3 +360,11 @@ def test_a_future_graduation_stated_in_the_resume_is_used_too():
     assert conditional["recent-graduates"].conditions == [
         "once you graduate (from 05/2027, for 2 years)"
     ]
+
+
+def test_a_graduation_date_answered_replaces_the_one_in_the_resume():
+    text = "B.S. Nursing, University of Maryland, 2018."
+    assert "years_since_graduation" in paths_for(Answers(), text=text).facts
+    result = paths_for(Answers(student=True, graduation=date(2027, 5, 1)), text=text)
+    assert "years_since_graduation" not in result.facts
+    assert "recent-graduates" in ids(result.pathways.conditional)
