@@ -23,7 +23,7 @@ from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 from app.services.matcher import role_matcher
 from app.services.seekers import intake
 from app.services.seekers.matches import JobRow, MatchOutcome, Upload
-from matching.analysis import Answers
+from matching.analysis import Answers, Fact
 from matching.documents import DocumentError, DocumentLimits
 from matching.roles import RoleMatcher
 
@@ -487,6 +487,14 @@ def _job(row: JobRow) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _fact(fact: Fact) -> dict[str, Any]:
+    """A fact as the API gives it: `note` only when there is one (a derived fact's how)."""
+    data = asdict(fact)
+    if data.get("note") is None:
+        data.pop("note", None)
+    return data
+
+
 def match_document(outcome: MatchOutcome) -> dict[str, Any]:
     """The outcome in `MatchResultSchema`'s shape."""
     analysis = outcome.analysis
@@ -498,7 +506,7 @@ def match_document(outcome: MatchOutcome) -> dict[str, Any]:
         "threshold": analysis.threshold,
         "work_roles": [_role(role) for role in analysis.roles],
         "pathways": asdict(analysis.pathways),
-        "facts": {name: asdict(fact) for name, fact in analysis.facts.items()},
+        "facts": {name: _fact(fact) for name, fact in analysis.facts.items()},
         "hiring_paths": analysis.hiring_paths,
         "clearance": outcome.held_clearance,
         "jobs": {
