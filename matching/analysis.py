@@ -42,6 +42,15 @@ ASKED_FACTS: dict[str, str] = {
     "sfs_scholar": "whether you are a CyberCorps (SFS) scholar",
 }
 
+# Facts the form never asks because only the person can judge them: a rule left undecided by
+# these alone is "you may apply if ..." rather than "we cannot tell".
+CONDITION_FACTS: dict[str, str] = {
+    "military_kept_from_applying": (
+        "if your military service kept you from applying within two years of finishing"
+    ),
+}
+OPEN_TO_PUBLIC = "Open to the public; you would need to qualify for the job."
+
 # A quote is the words around a match on its line: {"before", "match", "after"}.
 Quote = dict[str, str]
 
@@ -93,8 +102,10 @@ class Answers:
             )
             if months >= 0:
                 facts["years_since_graduation"] = round(months / 12, 1)
-            elif self.student is None:
-                facts["student"] = True  # finishing later: enrolled now
+            else:  # finishing later: kept, and enrolled now unless they said otherwise
+                facts["years_until_graduation"] = round(-months / 12, 1)
+                if self.student is None:
+                    facts["student"] = True
         if self.disability_rating is not None:
             facts["disability_rating"] = self.disability_rating
             facts.setdefault("veteran", True)  # a service-connected rating means service
@@ -175,11 +186,16 @@ class RoleResult:
 
 @dataclass
 class Fact:
-    """An eligibility fact and where it came from ("answer" or "resume")."""
+    """An eligibility fact and where it came from ("answer", "resume" or "derived").
+
+    A derived fact is worked out from the others (veterans' preference from a disability
+    rating); `note` says how, or shows a value better than its number (a month to come).
+    """
 
     value: Any
     source: str
     quote: Quote | None = None
+    note: str | None = None
 
 
 @dataclass
@@ -194,20 +210,35 @@ class PathwayResult:
     reasons: list[str] = field(default_factory=list)
     ask: list[str] = field(default_factory=list)  # facts to tell us on the form
     check: list[str] = field(default_factory=list)  # facts to check on the official page
+    conditions: list[str] = field(default_factory=list)  # "if ...", "once you graduate ..."
+    fits: list[str] = field(default_factory=list)  # matched work roles an open path covers
+
+
+PATHWAY_GROUPS = ("eligible", "conditional", "open", "unknown", "not_eligible")
 
 
 @dataclass
 class Pathways:
+    """The pathways checked, grouped: eligible; you may apply if ...; open to the public (you
+    would need to qualify for the job); we need to know more; not eligible."""
+
     eligible: list[PathwayResult] = field(default_factory=list)
+    conditional: list[PathwayResult] = field(default_factory=list)
+    open: list[PathwayResult] = field(default_factory=list)
     unknown: list[PathwayResult] = field(default_factory=list)
     not_eligible: list[PathwayResult] = field(default_factory=list)
+
+    @property
+    def counted_open(self) -> list[PathwayResult]:
+        """Open-to-the-public paths counted as the person's: a matched work role they cover."""
+        return [p for p in self.open if p.fits]
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Pathways:
         return cls(
             **{
                 group: [PathwayResult(**entry) for entry in data.get(group, [])]
-                for group in ("eligible", "unknown", "not_eligible")
+                for group in PATHWAY_GROUPS
             }
         )
 
@@ -287,7 +318,7 @@ class ResumeAnalysis:
                 for m in data.get("mentions", [])
             ],
             facts={
-                name: Fact(fact["value"], fact["source"], fact.get("quote"))
+                name: Fact(fact["value"], fact["source"], fact.get("quote"), fact.get("note"))
                 for name, fact in data.get("facts", {}).items()
             },
             pathways=Pathways.from_dict(data.get("pathways", {})),
@@ -391,9 +422,69 @@ def merged_facts(
         if evidence is not None and 0 <= evidence.start < evidence.end <= len(text):
             snippet = quote(text, evidence.start, evidence.end, radius=40)
         facts[name] = {"value": value, "source": "resume", "quote": snippet}
+    finishing = signals.graduation_date
+    if (
+        finishing is not None
+        and finishing.value > today
+        and "years_since_graduation" not in facts
+        and answers.graduation is None
+    ):
+        months = _months_between(today, finishing.value)
+        snippet = None
+        if 0 <= finishing.start < finishing.end <= len(text):
+            snippet = quote(text, finishing.start, finishing.end, radius=40)
+        facts["years_until_graduation"] = {
+            "value": round(months / 12, 1),
+            "source": "resume",
+            "quote": snippet,
+            "note": f"{finishing.value:%m/%Y}",
+        }
+    if answers.graduation is not None:  # the date they gave replaces the resume's
+        facts.pop("years_since_graduation", None)
     for name, value in answers.facts(today).items():
         facts[name] = {"value": value, "source": "answer", "quote": None}
+    if "years_until_graduation" in facts and answers.graduation is not None:
+        facts["years_until_graduation"]["note"] = f"{answers.graduation:%m/%Y}"
+    if facts.get("preference_eligible") is None:
+        derived = derived_preference({name: fact["value"] for name, fact in facts.items()})
+        if derived is not None:
+            facts["preference_eligible"] = {
+                "value": True,
+                "source": "derived",
+                "quote": None,
+                "note": derived,
+            }
     return facts
+
+
+def _months_between(start: date, end: date) -> int:
+    return (end.year * 12 + end.month) - (start.year * 12 + start.month)
+
+
+def derived_preference(facts: Mapping[str, Any]) -> str | None:
+    """The veterans' preference the facts establish, in words; None when they do not tell.
+
+    A veteran (honorably separated, by the fact's definition) with a service-connected
+    disability rated 10% or more has 10-point preference: CPS at 30% or more, CP at 10-20%.
+    A campaign or expedition veteran (qualifying service) has 5-point preference (TP). A 0%
+    rating, or no rating, decides nothing on its own.
+    """
+    if facts.get("veteran") is not True:
+        return None
+    rating = facts.get("disability_rating")
+    if rating is not None and rating >= 30:
+        return (
+            f"Yes: 10-point preference (CPS), from your {rating:g}% service-connected "
+            "disability rating"
+        )
+    if rating is not None and rating >= 10:
+        return (
+            f"Yes: 10-point preference (CP), from your {rating:g}% service-connected "
+            "disability rating"
+        )
+    if facts.get("campaign_veteran") is True:
+        return "Yes: 5-point preference (TP), from your campaign or expedition service"
+    return None
 
 
 def _missing_notes(missing: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -408,17 +499,73 @@ def _missing_notes(missing: Sequence[str]) -> tuple[list[str], list[str]]:
     return ask, check
 
 
+def rule_facts(rule: Mapping[str, Any]) -> set[str]:
+    """Every fact a (validated) rule tests."""
+    if "all" in rule or "any" in rule:
+        return set().union(*(rule_facts(r) for r in rule.get("all", rule.get("any", []))))
+    if "not" in rule:
+        return rule_facts(rule["not"])
+    return {rule["fact"]}
+
+
+def is_open_to_public(pathway: PathwaySpec) -> bool:
+    """A pathway whose only personal test is citizenship: who qualifies depends on the job."""
+    return rule_facts(pathway.eligibility) == {"us_citizen"}
+
+
+def _graduation_bounds(rule: Mapping[str, Any]) -> list[float]:
+    """The `max` bounds a rule puts on years_since_graduation, largest first."""
+    if "all" in rule or "any" in rule:
+        parts = rule.get("all", rule.get("any", []))
+        return sorted({b for r in parts for b in _graduation_bounds(r)}, reverse=True)
+    if "not" in rule or rule.get("fact") != "years_since_graduation" or "max" not in rule:
+        return []
+    return [float(rule["max"])]
+
+
+def _once_you_graduate(
+    pathway: PathwaySpec, facts: Mapping[str, Any], graduation: date | None
+) -> str | None:
+    """ "once you graduate (from MM/YYYY, for N years)" when finishing would make it hold."""
+    if facts.get("years_until_graduation") is None or "years_since_graduation" in facts:
+        return None
+    after = dict(facts, years_since_graduation=0)
+    if evaluate(pathway.eligibility, after).outcome is not True:
+        return None
+    window = next(
+        (
+            bound
+            for bound in _graduation_bounds(pathway.eligibility)
+            if evaluate(pathway.eligibility, dict(facts, years_since_graduation=bound)).outcome
+        ),
+        None,
+    )
+    parts = [f"from {graduation:%m/%Y}"] if graduation else []
+    if window is not None:
+        parts.append(f"for {window:g} year{'' if window == 1 else 's'}")
+    return "once you graduate" + (f" ({', '.join(parts)})" if parts else "")
+
+
 def evaluate_pathways(
-    pathways: Sequence[PathwaySpec], facts: Mapping[str, Any]
+    pathways: Sequence[PathwaySpec],
+    facts: Mapping[str, Any],
+    *,
+    matched_roles: Mapping[str, str] | None = None,
+    graduation: date | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
-    """Every pathway that is not ended, grouped: eligible, unknown (with what to tell us), not."""
-    groups: dict[str, list[dict[str, Any]]] = {"eligible": [], "unknown": [], "not_eligible": []}
+    """Every pathway that is not ended, grouped (see `Pathways`).
+
+    `matched_roles` (id -> name) are the work roles that reached the match threshold: an
+    open-to-the-public pathway covering one of them is counted as the person's. `graduation`
+    is the month a current student expects to finish.
+    """
+    groups: dict[str, list[dict[str, Any]]] = {group: [] for group in PATHWAY_GROUPS}
     for pathway in sorted(pathways, key=lambda p: p.name.casefold()):
         if pathway.status == "ended":
             continue
         outcome = evaluate(pathway.eligibility, facts)
         ask, check = _missing_notes(outcome.missing_facts)
-        entry = {
+        entry: dict[str, Any] = {
             "id": pathway.id,
             "name": pathway.name,
             "status": pathway.status,
@@ -427,8 +574,28 @@ def evaluate_pathways(
             "reasons": list(outcome.reasons),
             "ask": ask,
             "check": check,
+            "conditions": [],
+            "fits": [],
         }
         key = {True: "eligible", False: "not_eligible", None: "unknown"}[outcome.outcome]
+        if outcome.outcome is True and is_open_to_public(pathway):
+            key = "open"
+            entry["fits"] = [
+                name
+                for role_id, name in (matched_roles or {}).items()
+                if not pathway.work_roles or role_id in pathway.work_roles
+            ]
+            entry["reasons"] = [OPEN_TO_PUBLIC, *outcome.reasons]
+        elif outcome.outcome is None:
+            missing = outcome.missing_facts
+            once = _once_you_graduate(pathway, facts, graduation)
+            if once is not None:
+                key, entry["conditions"] = "conditional", [once]
+            elif missing and all(name in CONDITION_FACTS for name in missing):
+                key = "conditional"
+                entry["conditions"] = [CONDITION_FACTS[name] for name in missing]
+            if key == "conditional":
+                entry["ask"], entry["check"] = [], []
         groups[key].append(entry)
     return groups
 
@@ -465,15 +632,25 @@ def assess_eligibility(
     answers: Answers,
     pathways: Sequence[PathwaySpec],
     today: date,
+    matched_roles: Mapping[str, str] | None = None,
 ) -> Eligibility:
-    """Facts, pathway eligibility and hiring paths for a text and the person's answers."""
+    """Facts, pathway eligibility and hiring paths for a text and the person's answers.
+
+    `matched_roles` (id -> name) are the work roles at or above the match threshold.
+    """
     signals = extract_signals(text, today, mentions)
     facts = merged_facts(signals, answers, text, today)
     values = {name: fact["value"] for name, fact in facts.items()}
     evidence = signals.evidence.get("clearance")
+    graduation = answers.graduation
+    if graduation is None and signals.graduation_date is not None:
+        graduation = signals.graduation_date.value
+    if graduation is not None and graduation <= today:
+        graduation = None
+    groups = evaluate_pathways(pathways, values, matched_roles=matched_roles, graduation=graduation)
     return Eligibility(
         facts={name: Fact(**fact) for name, fact in facts.items()},
-        pathways=Pathways.from_dict(evaluate_pathways(pathways, values)),
+        pathways=Pathways.from_dict(groups),
         hiring_paths=seeker_hiring_paths(values, answers),
         signals=Signals(
             clearance=signals.clearance,
@@ -498,7 +675,8 @@ def analyse_resume(
     ranked = matcher.rank(text, top_k=None, mentions=mentions)
     top = ranked[:TOP_ROLES]
     pathways = matcher.catalog.pathways if matcher.catalog is not None else ()
-    eligibility = assess_eligibility(text, mentions, answers, pathways, today)
+    matched = {role.id: role.name for role in ranked if role.is_match}
+    eligibility = assess_eligibility(text, mentions, answers, pathways, today, matched)
     return ResumeAnalysis(
         document=DocumentInfo(
             kind=document.kind,

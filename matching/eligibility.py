@@ -17,6 +17,7 @@ FactType = Literal["bool", "number"]
 FACTS: dict[str, tuple[FactType, str]] = {
     "student": ("bool", "enrolled at least half-time in a qualifying program"),
     "years_since_graduation": ("number", "years since completing a degree or certificate"),
+    "years_until_graduation": ("number", "years until you finish your degree or program"),
     "us_citizen": ("bool", "a U.S. citizen"),
     "veteran": ("bool", "a veteran"),
     "disability_rating": ("number", "service-connected disability rating (percent)"),
@@ -37,6 +38,10 @@ FACTS: dict[str, tuple[FactType, str]] = {
         "employed by a state, local or tribal government, university, FFRDC or eligible nonprofit",
     ),
     "apprentice": ("bool", "in a registered apprenticeship"),
+    "military_kept_from_applying": (
+        "bool",
+        "a veteran whose military service kept you from applying within 2 years of finishing",
+    ),
 }
 
 

@@ -129,6 +129,11 @@ def test_answers_change_the_pathways_and_their_reasons(client, catalog):
     assert group == "unknown" and "whether you are a student" in internship["ask"]
     student = match(client, answers={"student": True, "graduation": "05/2027"}).get_json()
     assert pathway(student, "pathways-internship")[0] == "eligible"
+    group, graduates = pathway(student, "pathways-recent-graduates")
+    assert group == "conditional"
+    assert graduates["conditions"] == ["once you graduate (from 05/2027, for 2 years)"]
+    derived = rated["facts"]["preference_eligible"]
+    assert derived["source"] == "derived" and "10-point preference (CPS)" in derived["note"]
 
 
 def test_store_creates_the_sites_match_and_links_its_results_page(client, db, jobs):

@@ -56,10 +56,14 @@ def test_answers_become_eligibility_facts():
         "federal_employee": False,
         "us_citizen": True,
     }
-    # Finishing later means enrolled now, unless the person said otherwise.
-    assert analysis.Answers(graduation=date(2027, 5, 1)).facts(today) == {"student": True}
+    # Finishing later means enrolled now, unless the person said otherwise; the date is kept.
+    assert analysis.Answers(graduation=date(2027, 5, 1)).facts(today) == {
+        "student": True,
+        "years_until_graduation": 0.5,
+    }
     assert analysis.Answers(graduation=date(2027, 5, 1), student=False).facts(today) == {
-        "student": False
+        "student": False,
+        "years_until_graduation": 0.5,
     }
     assert analysis.Answers().facts(today) == {}
 

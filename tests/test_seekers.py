@@ -480,3 +480,106 @@ def test_role_page_lists_the_funding_that_pays_for_it(client, db, catalog, app):
     html = client.get("/pathways/roles/IN-WRL-002").get_data(as_text=True)
     assert "Funding that pays for this work" in html
     assert "Digital Forensics Laboratory Capacity" in html
+
+
+# -- hiring paths on the results page (issue 18) ----------------------------------------------
+
+NURSE_RESUME = """\
+JORDAN RIVERA, RN
+Baltimore, MD | U.S. Citizen
+
+Registered Nurse, Mercy Medical Center, 2018 - Present
+- Provide bedside care for 6 patients per shift on a medical-surgical unit.
+- Administer medications, start IVs and chart in the electronic health record.
+- Precept new graduate nurses and lead the unit's falls-prevention committee.
+
+Bachelor of Science in Nursing, University of Maryland, 2018
+"""
+
+
+def hiring_path_groups(url_or_soup, client=None) -> dict[str, str]:
+    """The results page's hiring-path groups: heading (without its count) -> its text."""
+    soup = soup_of(client.get(url_or_soup)) if client else url_or_soup
+    groups = {}
+    for h3 in soup.find(id="hiring-paths").find_all("h3"):
+        parts = []
+        for sibling in h3.find_next_siblings():
+            if sibling.name == "h3":
+                break
+            parts.append(sibling.get_text(" ", strip=True))
+        groups[re.sub(r"\s*\(\d+\)$", "", h3.get_text(" ", strip=True))] = " ".join(parts)
+    return groups
+
+
+def test_a_30_percent_rating_gives_veterans_preference_for_veoa(client, listings):
+    url = results_url(
+        submit(client, resume_text=NURSE_RESUME, veteran="yes", disability_rating="30")
+    )
+    groups = hiring_path_groups(url, client)
+    assert "Veterans Employment Opportunities Act (VEOA)" in groups["You appear eligible for"]
+    assert "entitled to veterans' preference" not in groups["We need to know more"]
+    assert (
+        "Veterans' preference Yes: 10-point preference (CPS), from your 30% service-connected "
+        "disability rating Worked out from your other facts"
+    ) in groups["What we used"]
+
+
+def test_recent_graduates_6_year_window_is_only_a_may_apply_if(client, listings):
+    url = results_url(submit(client, resume_text=NURSE_RESUME, veteran="yes", graduation="05/2021"))
+    groups = hiring_path_groups(url, client)
+    assert "Pathways Recent Graduates" not in groups["You appear eligible for"]
+    assert (
+        "Pathways Recent Graduates Program You may apply if your military service kept you "
+        "from applying within two years of finishing."
+    ) in groups["You may apply if …"]
+
+
+def test_direct_hire_authorities_are_open_to_the_public_and_not_counted_for_a_nurse(
+    client, listings
+):
+    url = results_url(submit(client, resume_text=NURSE_RESUME, us_citizen="yes"))
+    soup = soup_of(client.get(url))
+    groups = hiring_path_groups(soup)
+    public = groups["Open to the public"]
+    assert "OPM governmentwide DHA - Cybersecurity and related positions" in public
+    assert "Open to the public; you would need to qualify for the job." in public
+    assert "we do not count these among your hiring paths" in public
+    for name in ("Direct Hire", "DHA", "Cyber Excepted Service"):
+        assert name not in groups["You appear eligible for"]
+    counted = int(re.search(r"You appear eligible for \((\d+)\)", soup.get_text()).group(1))
+    glance = soup.find(id="glance-heading").find_parent("div").get_text(" ", strip=True)
+    assert f"Hiring paths you appear eligible for: {counted}" in glance
+
+    # A cyber resume that fits a role an authority covers counts it, saying which role.
+    url = results_url(submit(client, resume_text=SOC_RESUME, us_citizen="yes"))
+    soup = soup_of(client.get(url))
+    public = hiring_path_groups(soup)["Open to the public"]
+    assert "Your resume fits Defensive Cybersecurity, a work role it covers." in public
+    assert "we do not count these" not in public
+    shown = int(re.search(r"You appear eligible for \((\d+)\)", soup.get_text()).group(1))
+    glance = soup.find(id="glance-heading").find_parent("div").get_text(" ", strip=True)
+    assert int(re.search(r"appear eligible for: (\d+)", glance).group(1)) > shown
+
+
+def test_authorities_of_the_revoked_ai_order_are_ended_and_never_offered(client, listings):
+    url = results_url(submit(client, resume_text=SOC_RESUME, us_citizen="yes"))
+    page = soup_of(client.get(url)).find(id="hiring-paths").get_text(" ", strip=True)
+    assert "E.O. 14110" not in page and "AI E.O. implementation" not in page
+    for pathway_id in ("dha-ai", "schedule-a-ai-temp"):
+        detail = client.get(f"/pathways/hiring-paths/{pathway_id}").get_data(as_text=True)
+        assert "Ended" in detail and "E.O. 14148" in detail
+
+
+def test_a_future_graduation_is_kept_and_used(client, listings):
+    url = results_url(submit(client, resume_text=NURSE_RESUME, student="yes", graduation="05/2027"))
+    groups = hiring_path_groups(url, client)
+    assert (
+        "When you expect to finish your degree or program 05/2027 Your answer"
+        in groups["What we used"]
+    )
+    assert "Pathways Internship Program" in groups["You appear eligible for"]
+    assert (
+        "Pathways Recent Graduates Program You may apply once you graduate "
+        "(from 05/2027, for 2 years)."
+    ) in groups["You may apply if …"]
+    assert "when you finished your degree" not in groups["We need to know more"]

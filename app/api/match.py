@@ -23,7 +23,7 @@ from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 from app.services.matcher import role_matcher
 from app.services.seekers import intake
 from app.services.seekers.matches import JobRow, MatchOutcome, Upload
-from matching.analysis import Answers
+from matching.analysis import Answers, Fact
 from matching.documents import DocumentError, DocumentLimits
 from matching.roles import RoleMatcher
 
@@ -363,10 +363,25 @@ class PathwayFitSchema(Schema):
     check = fields.List(
         fields.String(), required=True, metadata=_doc("Facts to check on the official page.")
     )
+    conditions = fields.List(
+        fields.String(),
+        metadata=_doc('When you may apply: "once you graduate (...)", "if your military ...".'),
+    )
+    fits = fields.List(
+        fields.String(),
+        metadata=_doc("Open to the public: the matched work roles it covers (none: not counted)."),
+    )
 
 
 class PathwayGroupsSchema(Schema):
     eligible = fields.List(fields.Nested(PathwayFitSchema), required=True)
+    conditional = fields.List(
+        fields.Nested(PathwayFitSchema), metadata=_doc("You may apply if ...: see conditions.")
+    )
+    open = fields.List(
+        fields.Nested(PathwayFitSchema),
+        metadata=_doc("Open to the public: you would need to qualify for the job."),
+    )
     unknown = fields.List(
         fields.Nested(PathwayFitSchema),
         required=True,
@@ -377,8 +392,9 @@ class PathwayGroupsSchema(Schema):
 
 class FactSchema(Schema):
     value = fields.Raw(required=True)
-    source = fields.String(required=True, metadata=_doc("answer or resume."))
+    source = fields.String(required=True, metadata=_doc("answer, resume or derived."))
     quote = fields.Nested(QuoteSchema, allow_none=True)
+    note = fields.String(allow_none=True, metadata=_doc("How a derived fact was worked out."))
 
 
 class DocumentInfoSchema(Schema):
@@ -471,6 +487,14 @@ def _job(row: JobRow) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _fact(fact: Fact) -> dict[str, Any]:
+    """A fact as the API gives it: `note` only when there is one (a derived fact's how)."""
+    data = asdict(fact)
+    if data.get("note") is None:
+        data.pop("note", None)
+    return data
+
+
 def match_document(outcome: MatchOutcome) -> dict[str, Any]:
     """The outcome in `MatchResultSchema`'s shape."""
     analysis = outcome.analysis
@@ -482,7 +506,7 @@ def match_document(outcome: MatchOutcome) -> dict[str, Any]:
         "threshold": analysis.threshold,
         "work_roles": [_role(role) for role in analysis.roles],
         "pathways": asdict(analysis.pathways),
-        "facts": {name: asdict(fact) for name, fact in analysis.facts.items()},
+        "facts": {name: _fact(fact) for name, fact in analysis.facts.items()},
         "hiring_paths": analysis.hiring_paths,
         "clearance": outcome.held_clearance,
         "jobs": {

@@ -21,6 +21,7 @@ from matching.jobs import HIRING_PATH_NAMES, JOB_CLEARANCE_LEVELS
 FACT_LABELS: dict[str, str] = {
     "student": "Student",
     "years_since_graduation": "Years since you finished your degree or program",
+    "years_until_graduation": "When you expect to finish your degree or program",
     "us_citizen": "U.S. citizen",
     "veteran": "Veteran",
     "disability_rating": "Disability rating",
@@ -127,8 +128,10 @@ def expiry_label(moment: datetime) -> str:
     return f"{moment:%B} {moment.day}, {moment.year} at {moment:%H:%M} UTC"
 
 
-def fact_display(name: str, value: Any) -> str:
-    """A fact's value in words."""
+def fact_display(name: str, value: Any, note: str | None = None) -> str:
+    """A fact's value in words (its note, when it has one: "05/2027", "Yes: 10-point ...")."""
+    if note:
+        return note
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if name == "disability_rating":
@@ -192,8 +195,15 @@ class ResultsView:
         return FACT_LABELS.get(name, name)
 
     @staticmethod
-    def fact_value(name: str, value: Any) -> str:
-        return fact_display(name, value)
+    def fact_value(name: str, value: Any, note: str | None = None) -> str:
+        return fact_display(name, value, note)
+
+    @property
+    def eligible_count(self) -> int:
+        """Hiring paths counted as the person's: eligible ones, and open-to-the-public ones
+        only when a work role they cover reached the match threshold."""
+        pathways = self.analysis.pathways
+        return len(pathways.eligible) + len(pathways.counted_open)
 
 
 def deadlines_calendar(rows: Sequence[JobRow], now: datetime | None = None) -> bytes:

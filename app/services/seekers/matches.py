@@ -195,8 +195,9 @@ def update_answers(
     """Re-check eligibility with new answers, on the stored text (no new upload needed)."""
     analysis = analysis_of(match)
     today = _utc(now).date()
+    matched = {role.id: role.name for role in analysis.roles if role.is_match}
     eligibility = assess_eligibility(
-        match.text, analysis.mentions, answers, matcher.catalog.pathways, today
+        match.text, analysis.mentions, answers, matcher.catalog.pathways, today, matched
     )
     match.answers = answers.to_dict()
     match.results = analysis.with_eligibility(eligibility).to_dict()
