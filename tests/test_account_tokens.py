@@ -200,3 +200,15 @@ def test_header_links_to_the_workspace_for_staff_only(client, db):
     client.post("/account/logout")
     login(client, db, "o@example.gov", ("program_office",))
     assert "Your workspace" not in client.get("/").get_data(as_text=True)
+
+
+def test_the_new_pages_are_labelled(client, db):
+    from .conftest import check_page_structure
+
+    check_page_structure(client.get("/account/reset").get_data(as_text=True))
+    check_page_structure(client.post("/account/reset", data={"email": "x"}).get_data(as_text=True))
+    user = _user(db)
+    client.post("/account/reset", data={"email": user.email})
+    token = _token_from_outbox(db, user.email)
+    check_page_structure(client.get(f"/account/reset/{token}").get_data(as_text=True))
+    check_page_structure(client.get("/account/verify/" + "y" * 43).get_data(as_text=True))
