@@ -36,6 +36,10 @@ class Config:
     LOGIN_ADDRESS_LIMIT = "20 per hour"
     REGISTER_LIMIT = "10 per hour"
     PASSWORD_CHANGE_LIMIT = "5 per 15 minutes"
+    # "Forgot your password?" requests per address (each one counts), and "Resend the link"
+    # for e-mail verification per account.
+    RESET_REQUEST_LIMIT = "5 per 15 minutes"
+    VERIFY_RESEND_LIMIT = "5 per hour"
     # Reads of the public JSON API (/api/v1) per client address; no key is needed.
     API_READ_LIMIT = "120 per minute"
     # Resume matches through the API (POST /api/v1/match) per client address: each reads and
@@ -43,6 +47,9 @@ class Config:
     API_MATCH_LIMIT = "20 per minute"
     # How long an admin's invitation link (OPM staff, agency posters) works.
     INVITATION_HOURS = 7 * 24
+    # How long a password reset link works, and an e-mail verification link.
+    RESET_LINK_HOURS = 1
+    VERIFY_LINK_HOURS = 48
     # Shared state for rate limits: Redis when set (every instance sees the same counts),
     # else each process counts on its own.
     REDIS_URL = ""

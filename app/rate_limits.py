@@ -4,9 +4,10 @@ Failed sign-ins are counted twice: per client address and account together (so s
 guessing at an account from elsewhere never locks its owner out) and per client address
 over a longer window (so one address cannot work through many accounts). Only failures
 count, and a success clears nothing, so a correct sign-in to an account of one's own does
-not buy more guesses at another. Registrations count per address, and so do reads of the
-public API (/api/v1, every endpoint together), except that a partner's API key counts its
-reads per key, at the key's own limit (`app.api.keys`). The client address is
+not buy more guesses at another. Registrations and password reset requests count per
+address, and so do reads of the public API (/api/v1, every endpoint together), except that
+a partner's API key counts its reads per key, at the key's own limit (`app.api.keys`).
+Verification e-mails resent count per account. The client address is
 `request.remote_addr`, which names a proxy's client only when `TRUSTED_PROXY_HOPS` says a
 proxy of ours is in front. Counts live in Redis when `REDIS_URL` is set, shared by every
 instance; otherwise each process keeps its own.
@@ -86,6 +87,20 @@ def password_change_limit(view):
         methods=["POST"],
         deduct_when=_failed,
         scope="password-change",
+    )(view)
+
+
+def reset_request_limit(view):
+    """Every "Forgot your password?" request sent from one address counts."""
+    return limiter.limit(
+        _config("RESET_REQUEST_LIMIT"), key_func=_address, methods=["POST"], scope="reset-request"
+    )(view)
+
+
+def verify_resend_limit(view):
+    """Every "Resend the link" of one account counts."""
+    return limiter.limit(
+        _config("VERIFY_RESEND_LIMIT"), key_func=_account, methods=["POST"], scope="verify-resend"
     )(view)
 
 

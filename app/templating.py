@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, url_for
+from flask_login import current_user
 
+from app.account.views import workspace_endpoint
 from app.funding import views as funding_views
 from vocabulary.codes import APPLICANT_TYPES, FUNDING_CATEGORIES
 
@@ -29,4 +31,12 @@ def register_template_filters(app: Flask) -> None:
     @app.context_processor
     def _helpers() -> dict[str, object]:
         # Navigation lists only the pages this build has.
-        return {"has_endpoint": lambda name: name in app.view_functions}
+        return {
+            "has_endpoint": lambda name: name in app.view_functions,
+            "workspace_url": _workspace_url,
+        }
+
+    def _workspace_url() -> str | None:
+        """The signed-in account's workspace (staff, agency posters, admins), else None."""
+        endpoint = workspace_endpoint(current_user)
+        return url_for(endpoint) if endpoint and endpoint in app.view_functions else None

@@ -29,10 +29,10 @@ def test_login_redirects_only_to_this_site(client, db):
     # Browsers read "\\" as "/" and drop tabs: each of these leads to evil.example.com.
     for target in ("//evil.example.com/", "/%5Cevil.example.com/", "/%09/evil.example.com/"):
         response = client.post(f"/account/login?next={target}", data=data)
-        assert response.headers["Location"] == "/", target
+        assert response.headers["Location"] == "/staff/", target  # the staff workspace
         client.post("/account/logout")
-    response = client.post("/account/login?next=/staff/", data=data)
-    assert response.headers["Location"] == "/staff/"
+    response = client.post("/account/login?next=/jobs/", data=data)
+    assert response.headers["Location"] == "/jobs/"
 
 
 def test_forms_require_a_csrf_token_when_protection_is_on(app, client):

@@ -48,6 +48,21 @@ def test_the_api_keys_migration_goes_down_and_up_again(scratch_database_url):
         engine.dispose()
 
 
+def test_the_account_tokens_migration_goes_down_and_up_again(scratch_database_url):
+    migrate.upgrade(scratch_database_url, "0013")
+    engine = make_engine(scratch_database_url)
+    try:
+        assert "account_tokens" in inspect(engine).get_table_names()
+        assert "email_verified_at" in {c["name"] for c in inspect(engine).get_columns("users")}
+        migrate.downgrade(scratch_database_url, "0012")
+        assert "account_tokens" not in inspect(engine).get_table_names()
+        assert "email_verified_at" not in {c["name"] for c in inspect(engine).get_columns("users")}
+        migrate.upgrade(scratch_database_url, "0013")
+        assert "account_tokens" in inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
+
+
 def test_models_and_migrations_agree(engine):
     """Autogenerate finds nothing to do: every model change has its migration."""
     with engine.connect() as conn:

@@ -144,3 +144,32 @@ class InvitationForm(AccountForm):
 
     def account_fields(self) -> dict[str, str]:
         return {"display_name": self.display_name.data or "", "password": self.password.data or ""}
+
+
+class ResetRequestForm(Form):
+    """ "Forgot your password?": the account's e-mail address."""
+
+    email = EmailField(
+        "E-mail address",
+        description="The address you sign in with. We send a link to choose a new password.",
+        validators=[
+            DataRequired("Enter your e-mail address."),
+            Email("Enter an e-mail address like name@example.gov."),
+            Length(max=320),
+        ],
+    )
+
+
+class ResetPasswordForm(AccountForm):
+    """A new password twice, through a reset link. `owner` is (e-mail, name) of the account."""
+
+    password = new_password_field("New password")
+    confirm = confirm_field()
+
+    def __init__(self, *args: Any, owner: tuple[str, str] = ("", ""), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+
+
+class ConfirmForm(Form):
+    """A button only (and its CSRF token): confirming an address, resending a link."""

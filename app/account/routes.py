@@ -10,22 +10,42 @@ session of the account, in `app.auth`.
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.account.forms import InvitationForm, LoginForm, PasswordChangeForm, RegisterForm
+from app.account.forms import (
+    ConfirmForm,
+    InvitationForm,
+    LoginForm,
+    PasswordChangeForm,
+    RegisterForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+)
+from app.account.views import workspace_endpoint
 from app.errors import render_error
 from app.extensions import db_session
-from app.models import Role, User
+from app.models import Role, TokenPurpose, User
 from app.rate_limits import (
     count_failure,
     password_change_limit,
     registration_limit,
+    reset_request_limit,
     seconds_until_retry,
     sign_in_limits,
+    verify_resend_limit,
     wait_message,
 )
 from app.redirects import same_site_path
+from app.services.account_tokens import (
+    TokenError,
+    TokenState,
+    open_token,
+    request_reset,
+    reset_password,
+    send_verification,
+    verify_email,
+)
 from app.services.accounts import (
     AccountError,
     authenticate,
@@ -44,7 +64,11 @@ from app.services.admin.invitations import (
 bp = Blueprint("account", __name__, url_prefix="/account")
 
 WRONG_CREDENTIALS = "The e-mail address or password is not correct."
-REGISTERED = "Your account is ready. Tell us about your organization to see matches."
+REGISTERED = (
+    "Your account is ready. Tell us about your organization to see matches. We sent a link "
+    "to your e-mail address: open it to confirm the address and receive alerts."
+)
+VERIFIED = "Thank you: your e-mail address is confirmed. Alerts you set up are sent to it."
 # Where an invited account starts, by the first of its roles in this order.
 INVITED_HOMES = (
     ("admin", "admin.accounts_page"),
@@ -54,9 +78,21 @@ INVITED_HOMES = (
 )
 
 
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths: never redirect a signed-in user to another host."""
-    return same_site_path(target) or url_for("public.home")
+def _landing(user: User) -> str:
+    """After sign-in: a safe `next`, else the account's workspace, else the home page."""
+    target = same_site_path(request.args.get("next"))
+    if target:
+        return target
+    endpoint = workspace_endpoint(user)
+    return url_for(endpoint) if endpoint else url_for("public.home")
+
+
+def _config_int(name: str) -> int:
+    return int(current_app.config[name])
+
+
+def _base_url() -> str:
+    return str(current_app.config["PUBLIC_BASE_URL"])
 
 
 def _start_page() -> str:
@@ -74,7 +110,7 @@ def login():
             db_session().commit()
             login_user(user)
             flash(f"Signed in as {user.email}.", "success")
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(_landing(user))
         count_failure()
         form.password.errors.append(WRONG_CREDENTIALS)
     return render_template("account/login.html", form=form), 400 if form.errors else 200
@@ -93,6 +129,10 @@ def register():
         except AccountError as exc:
             form.show_error(exc)
         else:
+            db_session().flush()
+            send_verification(
+                db_session(), user, base_url=_base_url(), hours=_config_int("VERIFY_LINK_HOURS")
+            )
             db_session().commit()
             login_user(user)
             flash(REGISTERED, "success")
@@ -173,6 +213,93 @@ def invitation(token: str):
     return page, 400 if form.errors else 200
 
 
+@bp.route("/reset", methods=["GET", "POST"])
+@reset_request_limit
+def reset_request():
+    """ "Forgot your password?": the same answer whether or not the address has an account."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        request_reset(
+            db_session(),
+            form.email.data or "",
+            base_url=_base_url(),
+            hours=_config_int("RESET_LINK_HOURS"),
+        )
+        db_session().commit()
+        hours = _config_int("RESET_LINK_HOURS")
+        return render_template("account/reset_sent.html", email=form.email.data, hours=hours)
+    page = render_template("account/reset_request.html", form=form)
+    return page, 400 if form.errors else 200
+
+
+def _link_unusable(state: TokenState, purpose: str):
+    """A used, expired or unknown link: a page that says which, never an error."""
+    code = 404 if state is TokenState.UNKNOWN else 410
+    return render_template("account/link_unusable.html", state=str(state), purpose=purpose), code
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password_page(token: str):
+    """A new password through a reset link; every session of the account ends."""
+    try:
+        _row, user = open_token(db_session(), token, TokenPurpose.RESET)
+        form = ResetPasswordForm(owner=(user.email, user.display_name))
+        if form.validate_on_submit():
+            reset_password(db_session(), token, form.password.data or "")
+            db_session().commit()
+            logout_user()
+            flash(
+                "Your password is changed. Sign in with it; other devices are signed out.",
+                "success",
+            )
+            return redirect(url_for("account.login"))
+    except TokenError as exc:
+        return _link_unusable(exc.state, "reset")
+    except AccountError as exc:
+        form.show_error(exc)
+    page = render_template("account/reset_password.html", form=form)
+    return page, 400 if form.errors else 200
+
+
+@bp.route("/verify/<token>", methods=["GET", "POST"])
+def verify(token: str):
+    """Confirming an address: the link opens a page with a button (mail scanners that fetch
+    links do not confirm anything)."""
+    form = ConfirmForm()
+    try:
+        _row, user = open_token(db_session(), token, TokenPurpose.VERIFY)
+        if form.validate_on_submit():
+            verify_email(db_session(), token)
+            db_session().commit()
+            flash(VERIFIED, "success")
+            return redirect(
+                url_for(_start_page() if current_user.is_authenticated else "account.login")
+            )
+    except TokenError as exc:
+        return _link_unusable(exc.state, "verify")
+    page = render_template("account/verify.html", form=form, email=user.email)
+    return page, 400 if form.errors else 200
+
+
+@bp.post("/verify/resend")
+@login_required
+@verify_resend_limit
+def resend_verification():
+    """A new verification link for the signed-in account; the earlier one stops working."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render_error(400)
+    user = current_user._get_current_object()
+    if send_verification(
+        db_session(), user, base_url=_base_url(), hours=_config_int("VERIFY_LINK_HOURS")
+    ):
+        db_session().commit()
+        flash(f"We sent a new link to {user.email}. The earlier link no longer works.", "info")
+    else:
+        flash("Your e-mail address is already confirmed.", "info")
+    return redirect(same_site_path(request.form.get("next")) or url_for(_start_page()))
+
+
 @bp.errorhandler(429)
 def _too_many(_error):
     """A refused attempt gets its form back, with how long to wait, and Retry-After."""
@@ -185,6 +312,10 @@ def _too_many(_error):
         form = RegisterForm()
         form.email.errors = [wait_message(wait, "registration attempts from your network")]
         page = render_template("account/register.html", form=form)
+    elif request.endpoint == "account.reset_request":
+        form = ResetRequestForm()
+        form.email.errors = [wait_message(wait, "password reset requests from your network")]
+        page = render_template("account/reset_request.html", form=form)
     elif request.endpoint == "account.password":
         form = PasswordChangeForm(owner=(current_user.email, current_user.display_name))
         form.current.errors = [wait_message(wait, "wrong current passwords")]

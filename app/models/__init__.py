@@ -1,6 +1,6 @@
 """SQLAlchemy 2.0 typed models. Import from here so every table is registered on `Base`."""
 
-from app.models.accounts import Role, User, UserRole
+from app.models.accounts import AccountToken, Role, TokenPurpose, User, UserRole
 from app.models.agency import AgencyOpening, AgencyOpeningVersion, OpeningStatus
 from app.models.api_keys import ApiKey
 from app.models.base import Base, utcnow
@@ -55,6 +55,7 @@ from app.models.operations import AuditEntry, RunStatus, ScrapeRun, TableChange
 from app.models.seekers import MatchRequest
 
 __all__ = [
+    "AccountToken",
     "Agency",
     "AgencyOpening",
     "AgencyOpeningVersion",
@@ -99,6 +100,7 @@ __all__ = [
     "StatementKind",
     "TableChange",
     "TksStatement",
+    "TokenPurpose",
     "User",
     "UserRole",
     "WorkRole",

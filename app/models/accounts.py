@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, TimestampMixin
+from app.models.base import Base, TimestampMixin, utcnow
 from app.models.catalog import _enum
 
 
@@ -35,6 +35,10 @@ class User(TimestampMixin, Base):
     session_version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
     # Secret for the personal iCal feed URL; None when revoked or never created.
     feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # When the account proved it reads mail at `email` (a verification link, or an invitation
+    # to that address). Self-registered program offices start unverified; until then no alert
+    # e-mail is sent to them (`app.services.funding.alerts`).
+    email_verified_at: Mapped[datetime | None] = mapped_column()
 
     roles: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan")
 
@@ -45,6 +49,10 @@ class User(TimestampMixin, Base):
     def get_id(self) -> str:
         """What a session cookie holds: the id and the session version (see `app.auth`)."""
         return f"{self.id}:{self.session_version}"
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     def has_role(self, *roles: Role) -> bool:
         """Admins hold every role."""
@@ -59,3 +67,22 @@ class UserRole(Base):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     role: Mapped[Role] = mapped_column(_enum(Role, "user_role"), primary_key=True)
+
+
+class TokenPurpose(enum.StrEnum):
+    RESET = "reset"  # a password reset link
+    VERIFY = "verify"  # an e-mail address verification link
+
+
+class AccountToken(Base):
+    """A one-time link sent to an account's address; only the token's SHA-256 is stored."""
+
+    __tablename__ = "account_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[TokenPurpose] = mapped_column(_enum(TokenPurpose, "account_token_purpose"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,16 +1,20 @@
-"""Accounts: creation with hashed passwords, password changes, disabling, role assignment."""
+"""Accounts: creation with hashed passwords, password changes, disabling, role assignment.
+
+Every new password goes through `set_password`, which also ends the account's sessions and
+makes its unused password reset links stop working (`app.services.account_tokens`).
+"""
 
 from __future__ import annotations
 
 import re
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
-from app.models import AuditEntry, Role, User, UserRole, utcnow
+from app.models import AccountToken, AuditEntry, Role, TokenPurpose, User, UserRole, utcnow
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 200
@@ -67,7 +71,11 @@ def create_user(
     password: str,
     roles: list[str],
     actor: str = "cli",
+    *,
+    verified: bool = True,
 ) -> User:
+    """A new account. `verified`: the address is known to be the person's (an invitation to
+    it, an operator creating the account); self-registration passes False."""
     email = normalise_email(email)
     problem = password_problem(password, email=email, name=display_name)
     if problem:
@@ -79,6 +87,7 @@ def create_user(
         display_name=display_name.strip(),
         password_hash=generate_password_hash(password),
         roles=[UserRole(role=Role(r)) for r in sorted(set(roles))],
+        email_verified_at=utcnow() if verified else None,
     )
     session.add(user)
     session.flush()
@@ -105,6 +114,7 @@ def register_office(
         password,
         [Role.PROGRAM_OFFICE.value],
         actor="self-registration",
+        verified=False,
     )
     user.organization = organization.strip() or None
     return user
@@ -137,16 +147,36 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
         raise AccountError("Your current password is not correct.", "current")
     if check_password_hash(user.password_hash, new):
         raise AccountError("Choose a password different from your current one.", "password")
+    set_password(session, user, new)
+
+
+def set_password(
+    session: Session, user: User, new: str, action: str = "user.password_change"
+) -> None:
+    """The one way a password changes: checked, hashed, audited; every session of the account
+    ends and every unused password reset link of it stops working. Raises AccountError
+    ("password") when the password is refused."""
     problem = password_problem(new, email=user.email, name=user.display_name)
     if problem:
         raise AccountError(problem, "password")
+    now = utcnow()
     user.password_hash = generate_password_hash(new)
     end_sessions(user)
+    session.execute(
+        update(AccountToken)
+        .where(
+            AccountToken.user_id == user.id,
+            AccountToken.purpose == TokenPurpose.RESET,
+            AccountToken.used_at.is_(None),
+        )
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
     session.add(
         AuditEntry(
             user_id=user.id,
             actor=user.email,
-            action="user.password_change",
+            action=action,
             entity_type="user",
             entity_id=str(user.id),
         )

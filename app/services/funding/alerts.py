@@ -244,7 +244,10 @@ def _accounts_with_alerts(session: Session) -> list[User]:
         session.scalars(
             select(User)
             .where(
-                User.is_active.is_(True), or_(User.id.in_(with_searches), User.id.in_(with_saved))
+                User.is_active.is_(True),
+                # Mail goes only to addresses the account has proved it reads.
+                User.email_verified_at.is_not(None),
+                or_(User.id.in_(with_searches), User.id.in_(with_saved)),
             )
             .order_by(User.id)
         )
