@@ -66,7 +66,9 @@ def test_every_page_has_a_favicon_and_no_request_fails(browser, live_server):
         missing: list[str] = []
         page.on(
             "response",
-            lambda r: missing.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+            lambda r, missing=missing: (
+                missing.append(f"{r.status} {r.url}") if r.status >= 400 else None
+            ),
         )
         for path in ("/", "/funding/", "/pathways/roles/DD-WRL-001", "/jobs/"):
             page.goto(live_server + path)
