@@ -1,0 +1,102 @@
+"""The site's layout in a real browser, at a 1,280 px desktop window and a 375 px phone: the
+favicon, the banner, the header menu, the funding search box and the staff run tables."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from .conftest import axe_violations
+
+pytestmark = pytest.mark.browser
+
+DESKTOP, PHONE = 1280, 375
+PASSWORD = "a long layout passphrase"
+NOTICE = "not an official government website"
+
+# How many lines of text an element's text runs over: the distinct tops of its text's boxes.
+TEXT_LINES = """element => {
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  const tops = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    for (const rect of range.getClientRects()) {
+      if (rect.width > 0 && !tops.some(top => Math.abs(top - rect.top) < 4)) tops.push(rect.top);
+    }
+  }
+  return tops.length;
+}"""
+
+# A box's border widths (top, right, bottom, left) and height, in CSS pixels.
+BOX = """element => {
+  const style = getComputedStyle(element);
+  return {
+    borders: ['top', 'right', 'bottom', 'left'].map(
+      side => parseFloat(style.getPropertyValue(`border-${side}-width`))),
+    height: element.getBoundingClientRect().height,
+  };
+}"""
+
+SIDEWAYS = "document.documentElement.scrollWidth - window.innerWidth"
+
+
+@pytest.fixture
+def staff_email(live_session) -> str:
+    """An OPM staff account of this test's own, with a long address (the header shows it)."""
+    from app.services.accounts import create_user
+
+    email = f"layout.staff.member-{uuid.uuid4().hex[:8]}@opm.example.gov"
+    create_user(live_session, email, "Lee Layout", PASSWORD, ["opm_staff"])
+    live_session.commit()
+    return email
+
+
+def new_page(browser, width: int):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return context, page
+
+
+def test_every_page_has_a_favicon_and_no_request_fails(browser, live_server):
+    for width in (DESKTOP, PHONE):
+        context, page = new_page(browser, width)
+        missing: list[str] = []
+        page.on(
+            "response",
+            lambda r, missing=missing: (
+                missing.append(f"{r.status} {r.url}") if r.status >= 400 else None
+            ),
+        )
+        for path in ("/", "/funding/", "/pathways/roles/DD-WRL-001", "/jobs/"):
+            page.goto(live_server + path)
+            page.wait_for_load_state("networkidle")
+            icons = page.locator("link[rel=icon]")
+            assert icons.count() >= 1, path
+            for href in icons.evaluate_all("links => links.map(link => link.href)"):
+                response = page.request.get(href)
+                assert response.ok, href
+                assert response.headers["content-type"].startswith("image/"), href
+        response = page.request.get(live_server + "/favicon.ico")
+        assert response.ok and response.headers["content-type"] == "image/x-icon"
+        assert missing == []
+        context.close()
+
+
+def test_the_banner_and_the_footer_say_the_site_is_not_official(browser, live_server):
+    for width in (DESKTOP, PHONE):
+        context, page = new_page(browser, width)
+        page.goto(live_server + "/")
+        banner = page.locator(".usa-banner")
+        assert NOTICE in banner.inner_text()
+        assert "An official website of the United States government" not in banner.inner_text()
+        assert NOTICE in page.locator("footer").inner_text()
+        # "Here's how you know" opens the explanation.
+        page.locator(".usa-banner__button").click()
+        explanation = page.locator(".usa-banner__content")
+        explanation.wait_for(state="visible")
+        assert "This is not a .gov website" in explanation.inner_text()
+        assert axe_violations(page) == []
+        context.close()
