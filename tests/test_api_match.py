@@ -12,6 +12,8 @@ from app.api import match as match_api
 from app.models import MatchRequest
 from app.services.seekers import intake
 from app.services.seekers import job_index as job_index_service
+from matching.evaluate_jobs import DEFAULT_JOBS, load_sample_postings
+from matching.jobs import JOB_FIT_THRESHOLD
 
 from .seeker_docs import (
     FORENSICS_JOB_TEXT,
@@ -113,7 +115,9 @@ def test_the_jobs_that_fit_are_the_results_pages(client, jobs):
 def test_no_open_jobs_is_an_empty_list(client, catalog):
     job_index_service.clear_cache()
     found = match(client).get_json()["jobs"]
-    assert found == {"items": [], "considered": 0, "hidden": []}
+    assert found == {
+        "items": [], "others": [], "fit_threshold": JOB_FIT_THRESHOLD, "considered": 0, "hidden": []
+    }  # fmt: skip
 
 
 def test_answers_change_the_pathways_and_their_reasons(client, catalog):
@@ -364,3 +368,14 @@ def test_openapi_documents_the_match_request_answers_and_errors(client):
     assert {"work_roles", "pathways", "jobs", "token", "results_url"} <= set(
         schemas["MatchResult"]["properties"]
     )
+
+
+def test_jobs_under_the_fit_threshold_are_returned_apart_as_other_jobs(client, db, catalog):
+    for posting in load_sample_postings(DEFAULT_JOBS):
+        add_job(db, title=posting.title, summary=posting.text, source_id=str(posting.id))
+    job_index_service.clear_cache()
+    found = match(client).get_json()["jobs"]
+    threshold = found["fit_threshold"]
+    assert threshold == JOB_FIT_THRESHOLD > 10
+    assert found["items"] and all(j["score"] >= threshold for j in found["items"])
+    assert found["others"] and all(j["score"] < threshold for j in found["others"])

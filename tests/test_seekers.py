@@ -14,6 +14,9 @@ from app.models import (
     MatchRequest,
 )
 from app.services.seekers import job_index
+from app.services.seekers.matches import OTHER_JOBS
+from matching.evaluate_jobs import DEFAULT_JOBS, load_sample_postings
+from matching.jobs import JOB_FIT_THRESHOLD
 
 from .conftest import check_page_structure
 from .seeker_docs import (
@@ -305,6 +308,28 @@ def test_an_enormous_upload_is_refused_unread_with_a_message_on_the_form(client,
     soup = soup_of(response)
     assert "the limit for a resume file is 5 MB" in error_for(soup, "resume")
     check_page_structure(str(soup))
+
+
+def test_only_jobs_at_the_fit_threshold_are_open_jobs_that_fit(client, db, catalog):
+    job_index.clear_cache()
+    for posting in load_sample_postings(DEFAULT_JOBS):
+        add_job(db, title=posting.title, summary=posting.text, source_id=str(posting.id))
+    soup = soup_of(client.get(results_url(submit(client, resume_text=SOC_RESUME))))
+    section = soup.find(id="open-jobs")
+    fits = [
+        int(td.get_text(strip=True).split()[0])
+        for td in section.find(id="jobs-table").find_all("td", attrs={"data-label": "Fit"})
+    ]
+    assert fits and min(fits) >= int(JOB_FIT_THRESHOLD)
+    assert section.find("h3", id="other-jobs-heading").get_text(strip=True) == "Other open jobs"
+    others = section.find(id="other-jobs").find_all("li")
+    assert 0 < len(others) <= OTHER_JOBS
+    scores = [int(re.search(r"fit (\d+) of 100", li.get_text()).group(1)) for li in others]
+    assert max(scores) < JOB_FIT_THRESHOLD
+    # The calendar carries only the jobs that fit.
+    calendar = client.get(soup.find(id="download-ics")["href"]).data
+    events = list(Calendar.from_ical(calendar).walk("VEVENT"))
+    assert len(events) == len(fits)
 
 
 def test_jobs_can_be_sorted_by_deadline_and_downloaded_as_a_calendar(client, listings):

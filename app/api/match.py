@@ -434,7 +434,19 @@ class JobFitSchema(Schema):
 
 
 class JobFitsSchema(Schema):
-    items = fields.List(fields.Nested(JobFitSchema), required=True)
+    items = fields.List(
+        fields.Nested(JobFitSchema),
+        required=True,
+        metadata=_doc("Open jobs that fit: scoring at least fit_threshold, best first."),
+    )
+    others = fields.List(
+        fields.Nested(JobFitSchema),
+        required=True,
+        metadata=_doc("Other open jobs: the best few scoring under fit_threshold."),
+    )
+    fit_threshold = fields.Float(
+        required=True, metadata=_doc("The score (0 to 100) from which a job fits.")
+    )
     considered = fields.Integer(required=True, metadata=_doc("Open jobs ranked."))
     hidden = fields.List(
         fields.String(), required=True, metadata=_doc("How many jobs each filter left out.")
@@ -511,6 +523,8 @@ def match_document(outcome: MatchOutcome) -> dict[str, Any]:
         "clearance": outcome.held_clearance,
         "jobs": {
             "items": [_job(row) for row in outcome.jobs.rows],
+            "others": [_job(row) for row in outcome.jobs.others],
+            "fit_threshold": outcome.jobs.fit_threshold,
             "considered": outcome.jobs.total,
             "hidden": outcome.jobs.hidden,
         },

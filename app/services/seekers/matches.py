@@ -34,14 +34,16 @@ from matching.documents import (
     read_document,
     read_text,
 )
-from matching.jobs import JobIndex, SeekerFilters
+from matching.jobs import JOB_FIT_THRESHOLD, JobIndex, SeekerFilters
 from matching.roles import RoleMatcher
 
 log = logging.getLogger(__name__)
 
 TOP_JOBS = 15
-# Jobs fitting less than this (0-100) are noise on a results page, not suggestions.
+# Jobs fitting less than this (0-100) are noise on a results page, not suggestions. Those from
+# here up to matching.jobs.JOB_FIT_THRESHOLD are "other open jobs", at most OTHER_JOBS of them.
 MIN_JOB_SCORE = 5.0
+OTHER_JOBS = 5
 TOKEN_BYTES = 32
 SORTS = ("fit", "deadline")
 MIME_TYPES: dict[str, str] = {
@@ -226,10 +228,12 @@ class JobRow:
 
 @dataclass
 class JobResults:
-    rows: list[JobRow]
+    rows: list[JobRow]  # jobs that fit: scoring at least JOB_FIT_THRESHOLD
     hidden: list[str]  # plain sentences: how many jobs each filter hid
     total: int  # open jobs considered
     clearance_filter: bool
+    others: list[JobRow] = field(default_factory=list)  # lower scores, at most OTHER_JOBS
+    fit_threshold: float = JOB_FIT_THRESHOLD
 
 
 def held_clearance(match: MatchRequest) -> str | None:
@@ -329,14 +333,17 @@ def rank_jobs(
                 reasons=found.reasons,
             )
         )
+    others = [r for r in rows if r.score < JOB_FIT_THRESHOLD][:OTHER_JOBS]
+    rows = [r for r in rows if r.score >= JOB_FIT_THRESHOLD]
     if sort == "deadline":
-        rows.sort(key=lambda r: (r.close_date or date.max, -r.score, r.id))
+        for group in (rows, others):
+            group.sort(key=lambda r: (r.close_date or date.max, -r.score, r.id))
     hidden = [
         f"{count} job{'s' if count != 1 else ''} {_HIDDEN[reason]}."
         for reason, count in result.excluded.items()
         if count and reason in _HIDDEN
     ]
-    return JobResults(rows, hidden, result.total, clearance is not None)
+    return JobResults(rows, hidden, result.total, clearance is not None, others)
 
 
 # -- one call: analyse, optionally store, rank jobs -------------------------------------------
