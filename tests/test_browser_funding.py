@@ -63,6 +63,21 @@ def test_a_program_office_registers_matches_saves_and_gets_alerts(
     page.get_by_role("button", name="Create account").click()
     page.wait_for_url("**/funding/profile")
 
+    # Until the address is confirmed every page says so; the e-mailed link confirms it.
+    assert page.get_by_role("button", name="Resend the link").count() == 1
+    body = live_session.scalars(
+        select(OutboxMessage.body)
+        .where(OutboxMessage.to_address == "pat.rivera@springfield-water.example.gov")
+        .order_by(OutboxMessage.id.desc())
+    ).first()
+    live_session.rollback()  # end the read: SQLite lets no one write while it is open
+    token = body.split("/account/verify/", 1)[1].split()[0]
+    page.goto(live_server + "/account/verify/" + token)
+    page.get_by_role("button", name="Confirm my address").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("button", name="Resend the link").count() == 0
+    page.goto(live_server + "/funding/profile")
+
     # Create the profile.
     page.get_by_label("Type of organization").select_option("special_district")
     page.get_by_label("State or territory").select_option("IL")
