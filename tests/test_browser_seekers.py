@@ -155,7 +155,9 @@ def test_a_docx_resume_and_every_question_work_by_keyboard_alone(page, live_serv
     assert "Digital" in page.locator("#work-roles article h3").first.inner_text()
     eligible = page.locator("#hiring-paths").inner_text().split("We need to know more")[0]
     assert "Pathways Internship Program" in eligible  # the student answer counted
-    assert page.locator("#jobs-table tbody tr").count() >= 1
+    # Maryland and every other answer leave few sample jobs: they may all fall under the fit
+    # threshold, and then show as "Other open jobs".
+    assert page.locator("#jobs-table tbody tr, #other-jobs li").count() >= 1
     save_screenshot(page, "seeker-results-docx")
 
 
