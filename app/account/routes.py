@@ -116,6 +116,16 @@ def login():
     return render_template("account/login.html", form=form), 400 if form.errors else 200
 
 
+PASSWORD_RESET = "Your password is changed. Sign in with it; other devices are signed out."
+
+
+def _send_verification_link(user: User) -> None:
+    db_session().flush()  # the new account's id, for its link
+    send_verification(
+        db_session(), user, base_url=_base_url(), hours=_config_int("VERIFY_LINK_HOURS")
+    )
+
+
 @bp.route("/register", methods=["GET", "POST"])
 @registration_limit
 def register():
@@ -129,10 +139,7 @@ def register():
         except AccountError as exc:
             form.show_error(exc)
         else:
-            db_session().flush()
-            send_verification(
-                db_session(), user, base_url=_base_url(), hours=_config_int("VERIFY_LINK_HOURS")
-            )
+            _send_verification_link(user)
             db_session().commit()
             login_user(user)
             flash(REGISTERED, "success")
@@ -248,10 +255,7 @@ def reset_password_page(token: str):
             reset_password(db_session(), token, form.password.data or "")
             db_session().commit()
             logout_user()
-            flash(
-                "Your password is changed. Sign in with it; other devices are signed out.",
-                "success",
-            )
+            flash(PASSWORD_RESET, "success")
             return redirect(url_for("account.login"))
     except TokenError as exc:
         return _link_unusable(exc.state, "reset")
