@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 HOST ?= 127.0.0.1
 USWDS := app/static/vendor/uswds
+# The suite runs on every core (pytest-xdist; a test file stays on one worker, so its
+# module fixtures are built once); `make test PYTEST_ARGS=` runs it in one process.
+PYTEST_ARGS ?= -n auto --dist loadfile
 
 # `make run DATABASE_URL=...` overrides the embedded SQLite default.
 ifdef DATABASE_URL
@@ -23,7 +26,7 @@ test: dev-install assets
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
 dev-install: $(VENV)/.dev-installed

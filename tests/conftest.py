@@ -15,7 +15,6 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from sqlalchemy import Connection, Engine, text
@@ -67,23 +66,44 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     return None
 
 
+def _worker_schema() -> str:
+    """The PostgreSQL schema of this test process: `public` alone, or one per xdist worker
+    (`make test` runs the suite in parallel; two workers migrating one schema would clash)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return f"worker_{worker}" if worker else "public"
+
+
+def _in_schema(url: str, schema: str) -> str:
+    """`url` with its search path set to `schema` (replacing any the URL already sets)."""
+    if schema == "public":
+        return url
+    scoped = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
+    return scoped.render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
         return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    schema = _worker_schema()
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
             # A clean slate: the test database holds nothing anyone needs.
-            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+            if schema != "public":
+                # pg_trgm belongs to the database: installed once, under a lock, so parallel
+                # workers' migrations find it rather than racing to create it.
+                conn.execute(text("SELECT pg_advisory_xact_lock(2210)"))
+                conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
             conn.commit()
     except Exception as exc:
         pytest.exit(f"TEST_DATABASE_URL={url} is unreachable: {exc}", returncode=1)
     finally:
         engine.dispose()
-    return url
+    return _in_schema(url, schema)
 
 
 @pytest.fixture(scope="session")
@@ -265,9 +285,8 @@ def own_database(database_url: str, folder: Path, name: str) -> Iterator[str]:
     with admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
         conn.commit()
-    separator = "&" if "?" in database_url else "?"
     try:
-        yield f"{database_url}{separator}options={quote(f'-csearch_path={schema}')}"
+        yield _in_schema(database_url, schema)
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
