@@ -248,7 +248,7 @@ _TEXT_COLUMNS = (
 )
 
 
-def is_listing_number(term: str) -> bool:
+def _is_listing_number(term: str) -> bool:
     """Whether a search term is a whole assistance listing number ("97.137", not "97.13")."""
     return _ALN.fullmatch(term) is not None
 
@@ -261,7 +261,7 @@ def _term_condition(session: Session, term: str) -> ColumnElement[bool]:
     """
     pattern = _like(term)
     condition = or_(*(func.lower(col).like(pattern, escape="\\") for col in _TEXT_COLUMNS))
-    if is_listing_number(term):
+    if _is_listing_number(term):
         listings = FundingOpportunity.assistance_listings
         condition = or_(condition, json_lists.contains(session, listings, term))
     return condition
@@ -276,7 +276,7 @@ def _relevance(row: FundingOpportunity, terms: list[str]) -> float:
     body = (row.description or "").lower()
     score = 0.0
     for term in terms:
-        in_other = term in other or (is_listing_number(term) and term in listings)
+        in_other = term in other or (_is_listing_number(term) and term in listings)
         score += 3.0 * (term in title) + 2.0 * in_other + min(body.count(term), 5) * 0.5
     return score
 
