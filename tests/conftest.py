@@ -154,6 +154,14 @@ def catalog(engine: Engine, db: Session):
 
 
 @pytest.fixture
+def samples(session_factory: sessionmaker[Session], catalog) -> None:
+    """The sample listings, loaded inside the test's transaction."""
+    from app.services.ingest.samples import load_samples
+
+    load_samples(session_factory, DATA_DIR / "samples")
+
+
+@pytest.fixture
 def empty_db(scratch_database_url: str) -> Iterator[Session]:
     """A session on a migrated database of the test's own, with no catalog loaded."""
     migrate.upgrade(scratch_database_url)

@@ -29,13 +29,14 @@ TEXT_LINES = """element => {
   return tops.length;
 }"""
 
-# A box's border widths (top, right, bottom, left) and height, in CSS pixels.
+# A box's border widths (top, right, bottom, left), height and width, in CSS pixels.
 BOX = """element => {
   const style = getComputedStyle(element);
   return {
     borders: ['top', 'right', 'bottom', 'left'].map(
       side => parseFloat(style.getPropertyValue(`border-${side}-width`))),
     height: element.getBoundingClientRect().height,
+    width: element.getBoundingClientRect().width,
   };
 }"""
 
@@ -99,4 +100,29 @@ def test_the_banner_and_the_footer_say_the_site_is_not_official(browser, live_se
         explanation.wait_for(state="visible")
         assert "This is not a .gov website" in explanation.inner_text()
         assert axe_violations(page) == []
+        context.close()
+
+
+# The funding filters' one-line fields other than the search box: amounts and drop-downs.
+OTHER_FILTER_FIELDS = ".pf-filters input.usa-input:not([type=search]), .pf-filters .usa-select"
+
+
+def test_the_funding_search_box_is_boxed_and_sized_like_the_other_filters(browser, live_server):
+    # USWDS styles every [type=search] as the left half of its search-and-button pair: no
+    # right border, 2rem tall. Ours stands alone, so it must look like the fields below it.
+    for width in (DESKTOP, PHONE):
+        context, page = new_page(browser, width)
+        page.goto(live_server + "/funding/")
+        search = page.locator(".pf-filters input[type=search]").evaluate(BOX)
+        others = page.locator(OTHER_FILTER_FIELDS).evaluate_all(f"all => all.map({BOX})")
+        assert len(others) >= 5  # closing, agency, listing, category, amounts, sort
+        assert search["borders"][1] >= 1, width  # a right border
+        for other in others:
+            assert search["borders"] == other["borders"], width
+            assert abs(search["height"] - other["height"]) < 0.5, width
+            assert abs(search["width"] - other["width"]) < 0.5, width
+        # Words past the limit are an error: a thick border on every side, as on other fields.
+        page.goto(live_server + "/funding/?q=" + "word+" * 50)
+        error = page.locator(".pf-filters input[type=search]").evaluate(BOX)
+        assert len(set(error["borders"])) == 1 and error["borders"][0] > 1, (width, error)
         context.close()

@@ -46,6 +46,16 @@ def test_inputs_reach_the_key_and_the_build():
     assert cache.get(None, 4)["built"] == 2
 
 
+def test_a_version_the_caller_computed_is_used_without_computing_it_again():
+    keys: list[str] = []
+    build = Counter()
+    cache = FittedCache("thing", lambda session: keys.append("key") or "v1", build)
+    first = cache.get(None)
+    assert cache.get(None, version="v1") is first and keys == ["key"]
+    assert cache.get(None, version="v2") is not first and keys == ["key"]
+    assert build.calls == 2
+
+
 def test_none_is_a_model_too_and_clear_forgets():
     build_calls = []
     cache = FittedCache("empty", lambda s: "v", lambda s: build_calls.append(1))

@@ -3,13 +3,12 @@
 import re
 from datetime import date, timedelta
 
-import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from app.models import FundingOpportunity, OpportunityStatus, SavedSearch, User
 
-from .conftest import DATA_DIR, check_page_structure, login
+from .conftest import check_page_structure, login
 from .funding_helpers import make_office, make_opportunity
 
 
@@ -29,14 +28,6 @@ def test_unknown_program_is_a_404(client, catalog):
 
 
 # --- funding opportunities: search, opportunity pages, programs ---------------------------
-
-
-@pytest.fixture
-def samples(session_factory, catalog):
-    """The sample listings, loaded inside the test's transaction."""
-    from app.services.ingest.samples import load_samples
-
-    load_samples(session_factory, DATA_DIR / "samples")
 
 
 def _soup(response):
@@ -72,6 +63,36 @@ def test_search_filters_narrow_the_results(client, samples):
     titles = [h.get_text(strip=True) for h in utility.select(".usa-collection__heading")]
     assert titles and "Utility" in titles[0]
     assert all("81.008" in item.get_text() for item in utility.select(".usa-collection__item"))
+
+
+def _result_count(soup) -> int:
+    heading = soup.find(id="results-heading").get_text(strip=True)
+    found = re.match(r"\d+", heading)
+    return int(found[0]) if found else 0
+
+
+def test_every_example_the_search_hint_gives_finds_sample_listings(client, samples):
+    hint = _soup(client.get("/funding/")).find(id="q-hint").get_text(strip=True)
+    examples = hint.removeprefix("For example:").strip().split(", ")
+    assert len(examples) == 3
+    for example in examples:
+        for sort in ("", "closing"):  # ranked in Python, and paged in SQL
+            found = _soup(client.get("/funding/", query_string={"q": example, "sort": sort}))
+            assert _result_count(found) >= 1, (example, sort)
+
+
+def test_words_find_listing_numbers_opportunity_numbers_and_phrases(client, samples):
+    by_listing = _soup(client.get("/funding/?aln=97.137"))
+    by_words = _soup(client.get("/funding/?q=97.137"))
+    assert _result_count(by_words) == _result_count(by_listing) == 2
+    titles = [h.get_text(strip=True) for h in by_words.select(".usa-collection__heading")]
+    assert all("State and Local Cybersecurity Grant Program" in t for t in titles)
+    assert _result_count(_soup(client.get("/funding/?q=97.13"))) == 0  # not a prefix match
+    numbered = _soup(client.get("/funding/?q=dhs-26-gpd-137-00-98"))
+    assert _result_count(numbered) == 1
+    phrase = _soup(client.get("/funding/", query_string={"q": '"operational technology"'}))
+    words = _soup(client.get("/funding/?q=operational+technology"))
+    assert 1 <= _result_count(phrase) < _result_count(words)  # the words, but not together
 
 
 def test_a_malformed_amount_is_explained_next_to_the_field(client, samples):

@@ -3,8 +3,9 @@
 from datetime import date
 
 from bs4 import BeautifulSoup
+from sqlalchemy import event, select
 
-from app.models import OpportunityStatus
+from app.models import OpportunityStatus, User
 from app.services.funding import links as funding_links
 from app.services.funding import matches as funding_matches
 
@@ -169,6 +170,29 @@ def test_matches_page_shows_scores_terms_eligibility_and_roles(client, db, catal
     assert "Operational Technology (OT) Cybersecurity Engineering" in first.get_text()
     assert "$250,000 to $1,500,000" in first.get_text()
     assert "30 days left" in first.get_text()
+
+
+def test_a_matches_page_computes_the_catalog_version_once(client, db, catalog, connection):
+    _opportunities(db)
+    db.commit()
+    login(client, db, "office@example.gov", ("program_office",))
+    _profile(db, db.scalar(select(User).where(User.email == "office@example.gov")))
+    db.commit()
+    assert client.get("/funding/matches").status_code == 200  # fits the ranker and roles
+    versions: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if "nice_imports" in statement:  # the latest NICE import: a part of the version
+            versions.append(statement)
+
+    event.listen(connection, "before_cursor_execute", record)
+    try:
+        assert "Water Utility OT Cybersecurity" in client.get("/funding/matches").get_data(
+            as_text=True
+        )
+    finally:
+        event.remove(connection, "before_cursor_execute", record)
+    assert len(versions) == 1  # the ranker and the work roles share the one version
 
 
 def test_profile_form_explains_problems(client, db, catalog):

@@ -75,6 +75,46 @@ def test_words_search_title_description_number_and_agency_with_plurals(db):
     assert ids(db, SearchQuery(q="100%")) == []  # LIKE wildcards are taken literally
 
 
+def test_a_listing_number_finds_its_opportunities_in_every_sort(db):
+    slcgp = make_opportunity(db, today=TODAY, assistance_listings=["97.137"])
+    shared = make_opportunity(db, today=TODAY, assistance_listings=["81.008", "97.137"])
+    tcgp = make_opportunity(db, today=TODAY, assistance_listings=["97.156"])
+    for sort in ("relevance", "closing", "award"):
+        found = fs.search(db, SearchQuery(q="97.137", sort=sort), TODAY).hits
+        assert {h.opportunity.id for h in found} == {slcgp.id, shared.id}, sort
+        assert [
+            h.opportunity.id for h in fs.search(db, SearchQuery(q="97.15", sort=sort), TODAY).hits
+        ] == []
+    assert ids(db, SearchQuery(q="97.156 cybersecurity")) == [tcgp.id]  # with other words
+    assert ids(db, SearchQuery(q="97.137 ransomware")) == []  # every word must appear
+    assert ids(db, SearchQuery(q="97.137", aln="81.008")) == [shared.id]
+
+
+def test_a_listing_number_counts_towards_relevance(db):
+    listed = make_opportunity(db, today=TODAY, assistance_listings=["97.137"], days_left=60)
+    mentioned = make_opportunity(
+        db, today=TODAY, assistance_listings=["97.067"], description="Unlike 97.137, this..."
+    )
+    assert ids(db, SearchQuery(q="97.137")) == [listed.id, mentioned.id]
+
+
+def test_typographic_quotes_make_a_phrase_too(db):
+    assert fs.search_terms("“operational technology” grants") == ["operational technology", "grant"]
+    assert fs.search_terms('"operational technology"') == ["operational technology"]
+    together = make_opportunity(db, today=TODAY, description="Protect operational technology.")
+    make_opportunity(db, today=TODAY, description="Operational plans for new technology.")
+    assert ids(db, SearchQuery(q="“operational technology”")) == [together.id]
+    assert ids(db, SearchQuery(q="„operational technology“")) == [together.id]
+
+
+def test_the_search_examples_find_sample_listings_in_every_sort(db, samples):
+    today = date.today()  # the samples are loaded with dates shifted to today
+    for example in fs.SEARCH_EXAMPLES:
+        for sort in ("relevance", "closing"):
+            page = fs.search(db, SearchQuery(q=example, sort=sort), today)
+            assert page.total >= 1, (example, sort)
+
+
 def test_relevance_puts_title_hits_first(db):
     body = make_opportunity(
         db, today=TODAY, title="Grants for towns", description="Includes ransomware recovery."
@@ -235,6 +275,7 @@ def varied(db):
         {"status": "forecasted", "sort": "newest"},
         {"status": "posted", "closing_within": "30"},
         {"q": "security", "sort": "closing"},
+        {"q": "97.137", "sort": "award"},
         {"award_min": "100000", "award_max": "1000000", "who": "higher_ed"},
     ],
 )

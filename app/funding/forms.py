@@ -23,6 +23,7 @@ from app.services.funding.search import (
     APPLICANT_GROUPS,
     CLOSING_CHOICES,
     ORGANIZATION_TYPES,
+    SEARCH_EXAMPLES,
     SORTS,
     STATUS_LABELS,
     SearchQuery,
@@ -80,7 +81,7 @@ class SearchForm(Form):
 
     q = StringField(
         "Search words",
-        description='For example: water utility, "operational technology", 97.137',
+        description="For example: " + ", ".join(SEARCH_EXAMPLES),
         validators=[Optional(), Length(max=200)],
     )
     who = MultiCheckboxField(

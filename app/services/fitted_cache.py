@@ -103,6 +103,7 @@ class FittedCache(Generic[T]):
         *inputs: Any,
         directory: Path | None = None,
         wait: bool | None = None,
+        version: str | None = None,
     ) -> T:
         """The model for the current version, or the previous one while the new one is fitted.
 
@@ -110,9 +111,11 @@ class FittedCache(Generic[T]):
         returns the model in memory, if any, and refits in the background; the default waits
         except in a request of an app whose `MODEL_REFIT` is "background". `directory`
         overrides the configured cache folder (without an app context and without it, a
-        shared cache keeps to memory).
+        shared cache keeps to memory). `version` is the key, if the caller computed it already
+        (a background refit computes its own, as of its own reads).
         """
-        version = self._key(session, *inputs)
+        if version is None:
+            version = self._key(session, *inputs)
         entry = self._entry
         if entry is not None and entry[0] == version and _same_inputs(entry[1], inputs):
             return entry[2]

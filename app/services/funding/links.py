@@ -79,11 +79,18 @@ def _top_roles(matcher: RoleMatcher, texts: list[str], top: int) -> list[list[tu
     return result
 
 
+def funding_version(session: Session, today: date) -> str:
+    """Changes with the catalog (the role model's inputs) and with today's open opportunities:
+    the key of what is computed over both, their work roles here and the matches' ranker."""
+    return f"{catalog_version(session)}:{open_version(session, today)}"
+
+
 def open_role_scores(
-    session: Session, cache_dir: Path, today: date
+    session: Session, cache_dir: Path, today: date, version: str | None = None
 ) -> dict[int, list[tuple[str, float]]]:
-    """{opportunity id: its best work roles} for every open canonical opportunity (cached)."""
-    key = f"{catalog_version(session)}:{open_version(session, today)}"
+    """{opportunity id: its best work roles} for every open canonical opportunity (cached);
+    `version` is `funding_version`, if the caller computed it already."""
+    key = version or funding_version(session, today)
     with _lock:
         cached = _scores.get(key)
     if cached is not None:
@@ -165,12 +172,14 @@ def roles_for_opportunities(
     cache_dir: Path,
     today: date,
     top: int = TOP_ROLES,
+    version: str | None = None,
 ) -> dict[int, list[RoleLink]]:
-    """For each opportunity, the work roles its activities need, with pathways and open jobs."""
+    """For each opportunity, the work roles its activities need, with pathways and open jobs
+    (`version` as for `open_role_scores`)."""
     rows = list(opportunities)
     if not rows:
         return {}
-    scores = open_role_scores(session, cache_dir, today)
+    scores = open_role_scores(session, cache_dir, today, version)
     missing = [r for r in rows if r.id not in scores]  # closed, or a duplicate record
     if missing:
         matcher = role_matcher(session, cache_dir)

@@ -17,14 +17,13 @@ from sqlalchemy.orm import Session
 
 from app.models import FundingOpportunity, FundingProgram, ProgramOfficeProfile, WorkRole
 from app.services.fitted_cache import FittedCache
+from app.services.funding.links import funding_version
 from app.services.funding.search import (
     ORGANIZATION_TYPES,
     codes_for_organization,
     open_opportunities_statement,
-    open_version,
     programs_for,
 )
-from app.services.matcher import catalog_version
 from matching.funding import FundingProfile, FundingRanker, FundingResult, Opportunity
 
 TIER_BOOSTS = {"A": 0.05}
@@ -144,10 +143,6 @@ def role_texts(session: Session) -> dict[str, str]:
     }
 
 
-def _ranker_version(session: Session, today: date) -> str:
-    return f"{catalog_version(session)}:{open_version(session, today)}"
-
-
 def _fit_ranker(session: Session, today: date) -> FundingRanker:
     rows = session.scalars(open_opportunities_statement(today).order_by(FundingOpportunity.id))
     texts, boosts = program_texts(session)
@@ -156,12 +151,13 @@ def _fit_ranker(session: Session, today: date) -> FundingRanker:
     )
 
 
-rankers: FittedCache[FundingRanker] = FittedCache("funding-ranker", _ranker_version, _fit_ranker)
+rankers: FittedCache[FundingRanker] = FittedCache("funding-ranker", funding_version, _fit_ranker)
 
 
-def ranker(session: Session, today: date) -> FundingRanker:
-    """The fitted ranker for today's open opportunities and the current catalog (cached)."""
-    return rankers.get(session, today)
+def ranker(session: Session, today: date, version: str | None = None) -> FundingRanker:
+    """The fitted ranker for today's open opportunities and the current catalog (cached);
+    `version` is `links.funding_version`, if the caller computed it already."""
+    return rankers.get(session, today, version=version)
 
 
 @dataclass
@@ -174,9 +170,14 @@ class MatchesView:
 
 
 def matches_for(
-    session: Session, profile: ProgramOfficeProfile, today: date, top_k: int = TOP_K
+    session: Session,
+    profile: ProgramOfficeProfile,
+    today: date,
+    top_k: int = TOP_K,
+    version: str | None = None,
 ) -> MatchesView:
-    result = ranker(session, today).rank(to_funding_profile(profile, today), top_k=top_k)
+    """The office's best `top_k` open opportunities; `version` as for `ranker`."""
+    result = ranker(session, today, version).rank(to_funding_profile(profile, today), top_k=top_k)
     ids = [int(m.id) for m in result.matches]
     rows = {
         r.id: r

@@ -119,10 +119,11 @@ def matches_page(
     profile = funding_matches.get_profile(session, user_id)
     if profile is None:
         return None
-    view = funding_matches.matches_for(session, profile, today)
+    version = links.funding_version(session, today)  # a few queries: once, for both caches
+    view = funding_matches.matches_for(session, profile, today, version=version)
     try:
         roles = links.roles_for_opportunities(
-            session, view.opportunities.values(), cache_dir, today
+            session, view.opportunities.values(), cache_dir, today, version=version
         )
     except LookupError:
         roles = {}

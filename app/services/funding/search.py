@@ -209,14 +209,20 @@ class SearchQuery:
 
 # -- words ----------------------------------------------------------------------------------
 
-_TERM = re.compile(r'"([^"]+)"|(\S+)')
+# The search box's hint: each must find something in the sample listings (tests check it).
+SEARCH_EXAMPLES: tuple[str, ...] = ("electric utility", '"operational technology"', "97.137")
+
+# Straight or typographic quotes (phones and word processors turn " into “ ”) make a phrase.
+_TERM = re.compile(r'["“”„]([^"“”„]+)["“”„]|(\S+)')
+# An assistance listing number (ALN, formerly CFDA): two digits, a dot, three digits.
+_ALN = re.compile(r"\d{2}\.\d{3}")
 
 
 def search_terms(q: str) -> list[str]:
     """Lower-case terms; "quoted phrases" stay whole; plurals folded (utilities ~ utility)."""
     terms: list[str] = []
     for phrase, word in _TERM.findall(q.lower()):
-        term = (phrase or word).strip(" ,.;:!?()[]'\"")
+        term = (phrase or word).strip(" ,.;:!?()[]'\"“”„")
         if not term:
             continue
         if word and len(term) > 4:
@@ -242,14 +248,36 @@ _TEXT_COLUMNS = (
 )
 
 
+def _is_listing_number(term: str) -> bool:
+    """Whether a search term is a whole assistance listing number ("97.137", not "97.13")."""
+    return _ALN.fullmatch(term) is not None
+
+
+def _term_condition(session: Session, term: str) -> ColumnElement[bool]:
+    """A term appears in a text column or, if it is an ALN, is one of the listings exactly.
+
+    Only ALN-shaped terms test the JSON list, so other words stay served by the trigram
+    indexes; `_relevance` scores the same two ways, so both sorts find the same rows.
+    """
+    pattern = _like(term)
+    condition = or_(*(func.lower(col).like(pattern, escape="\\") for col in _TEXT_COLUMNS))
+    if _is_listing_number(term):
+        listings = FundingOpportunity.assistance_listings
+        condition = or_(condition, json_lists.contains(session, listings, term))
+    return condition
+
+
 def _relevance(row: FundingOpportunity, terms: list[str]) -> float:
-    """Title hits count most, then number and agency, then (capped) description mentions."""
+    """Title hits count most, then number, listing and agency, then (capped) description
+    mentions."""
     title = row.title.lower()
     other = f"{row.number or ''} {row.agency or ''}".lower()
+    listings = set(row.assistance_listings or [])
     body = (row.description or "").lower()
     score = 0.0
     for term in terms:
-        score += 3.0 * (term in title) + 2.0 * (term in other) + min(body.count(term), 5) * 0.5
+        in_other = term in other or (_is_listing_number(term) and term in listings)
+        score += 3.0 * (term in title) + 2.0 * in_other + min(body.count(term), 5) * 0.5
     return score
 
 
@@ -292,7 +320,9 @@ def open_opportunities_statement(today: date) -> Select[tuple[FundingOpportunity
     )
 
 
-def _sql_prefilter(query: SearchQuery, today: date) -> Select[tuple[FundingOpportunity]]:
+def _sql_prefilter(
+    session: Session, query: SearchQuery, today: date
+) -> Select[tuple[FundingOpportunity]]:
     statement = open_opportunities_statement(today)
     if query.status:
         statement = statement.where(FundingOpportunity.status.in_(query.status))
@@ -319,10 +349,7 @@ def _sql_prefilter(query: SearchQuery, today: date) -> Select[tuple[FundingOppor
             )
         )
     for term in search_terms(query.q):
-        pattern = _like(term)
-        statement = statement.where(
-            or_(*(func.lower(col).like(pattern, escape="\\") for col in _TEXT_COLUMNS))
-        )
+        statement = statement.where(_term_condition(session, term))
     return statement
 
 
@@ -397,7 +424,7 @@ def find_opportunities(
     terms = search_terms(query.q)
     hits = [
         SearchHit(row, _relevance(row, terms))
-        for row in session.scalars(_sql_prefilter(query, today))
+        for row in session.scalars(_sql_prefilter(session, query, today))
         if row.id not in excluded and _passes_lists(row, query)
     ]
     hits.sort(key=_sort_key(query, date.max))
@@ -419,7 +446,7 @@ def search(
         page = _clamp(page, total, per_page)
         shown = hits[(page - 1) * per_page : page * per_page]
     else:
-        statement = _sql_prefilter(query, today).where(*_sql_lists(session, query))
+        statement = _sql_prefilter(session, query, today).where(*_sql_lists(session, query))
         excluded = sorted(set(exclude_ids))
         if excluded:
             statement = statement.where(FundingOpportunity.id.not_in(excluded))
