@@ -25,6 +25,7 @@ from app.account.forms import (
 from app.account.views import workspace_endpoint
 from app.errors import render_error
 from app.extensions import db_session
+from app.links import mail_base_url
 from app.models import Role, TokenPurpose, User
 from app.rate_limits import (
     count_failure,
@@ -92,7 +93,7 @@ def _config_int(name: str) -> int:
 
 
 def _base_url() -> str:
-    return str(current_app.config["PUBLIC_BASE_URL"])
+    return mail_base_url(current_app.config)  # never the request's Host (app.links)
 
 
 def _start_page() -> str:
