@@ -13,9 +13,11 @@ from app.links import bind_base_url, mail_base_url, served_base_url
 from app.models import OutboxMessage
 from app.services.accounts import create_user
 
+from .conftest import login
 from .funding_helpers import make_opportunity
 
 REPOSITORY = Path(__file__).resolve().parent.parent
+PUBLIC = "https://pathfinder.example.gov"
 
 
 def event_url(body: bytes) -> str:
@@ -112,3 +114,15 @@ def test_a_mailed_link_never_follows_the_requests_host(app_with, db):
     )
     assert "http://127.0.0.1:5101/account/reset/" in body
     assert "evil.example" not in body
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [({}, "http://localhost/feeds/"), ({"PUBLIC_BASE_URL": PUBLIC}, f"{PUBLIC}/feeds/")],
+)
+def test_the_calendar_address_shown_follows_the_same_rule(app_with, db, settings, expected):
+    client = app_with(**settings).test_client()
+    login(client, db, "feed@example.gov", ("program_office",))
+    assert client.post("/funding/feed").status_code == 302
+    html = client.get("/funding/feed").get_data(as_text=True)  # the test client's host
+    assert expected in html
