@@ -7,8 +7,15 @@ what scale it; threads keep slow clients from holding a whole worker.
 
 import os
 
+from app.links import bind_base_url
+
 wsgi_app = "app:create_app()"
 bind = os.environ.get("PATHFINDER_BIND", "127.0.0.1:8000")
+# E-mail links name the address served when PUBLIC_BASE_URL is unset (app.links); the
+# workers read it from the environment they inherit.
+_served = bind_base_url(bind)
+if _served:
+    os.environ.setdefault("SERVED_BASE_URL", _served)
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("PATHFINDER_THREADS", "4"))
 # Longer than the slowest page (a first match fits the models), shorter than a stuck one.

@@ -65,8 +65,11 @@ class Config:
     SMTP_PASSWORD = ""
     SMTP_FROM = "pathfinder@localhost"
     SMTP_STARTTLS = True
-    # Public base URL used in e-mails and calendar feeds (behind a load balancer).
-    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    # Where links in e-mails and calendar files start (app.links); unset, a calendar or feed
+    # link follows the request and an e-mail link names SERVED_BASE_URL.
+    PUBLIC_BASE_URL = ""
+    # The address this process serves: `pathfinder serve` and gunicorn.conf.py set it.
+    SERVED_BASE_URL = "http://127.0.0.1:5000"
     # Fitted matcher models, shared by processes on one host (a read-only disk just refits).
     MODEL_CACHE_DIR = str(INSTANCE_DIR / "cache")
     # After a catalog change, "background": a request is answered with the previous model

@@ -194,6 +194,41 @@ def test_each_role_lands_on_its_workspace(client, db):
     assert client.post("/account/login?next=/jobs/", data=data).headers["Location"] == "/jobs/"
 
 
+def test_an_agency_poster_lands_on_the_agency_workspace(client, db):
+    from app.models import Agency
+
+    agency = Agency(code="TR93", name="Bureau of the Fiscal Service")
+    db.add(agency)
+    db.flush()
+    poster = create_user(db, "poster@fiscal.example.gov", "Pat Poster", PW, ["agency_poster"])
+    poster.agency_id = agency.id
+    db.commit()
+    data = {"email": poster.email, "password": PW}
+    response = client.post("/account/login", data=data)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/agency/"
+    page = client.get("/agency/")
+    assert page.status_code == 200
+    assert "Bureau of the Fiscal Service" in page.get_data(as_text=True)
+    client.post("/account/logout")
+    # A same-site `next` still wins over the workspace.
+    assert client.post("/account/login?next=/jobs/", data=data).headers["Location"] == "/jobs/"
+
+
+def test_confirming_and_resending_a_verification_link_need_csrf(app, client, db):
+    client.post("/account/register", data=REGISTRATION)  # signed in, not verified
+    user = db.scalar(select(User).where(User.email == REGISTRATION["email"]))
+    token = _token_from_outbox(db, user.email, "verify")
+    app.config["WTF_CSRF_ENABLED"] = True
+    for data in ({}, {"csrf_token": "not-the-token-we-signed"}):
+        assert client.post(f"/account/verify/{token}", data=data).status_code == 400
+        assert client.post("/account/verify/resend", data=data).status_code == 400
+    db.refresh(user)
+    assert user.email_verified_at is None  # not confirmed
+    assert _token_from_outbox(db, user.email, "verify") == token  # no new link sent
+    assert client.get(f"/account/verify/{token}").status_code == 200  # the link still works
+
+
 def test_header_links_to_the_workspace_for_staff_only(client, db):
     login(client, db, "s@example.gov", ("opm_staff",))
     assert "Your workspace" in client.get("/").get_data(as_text=True)

@@ -71,3 +71,28 @@ def test_samples_closed_by_a_full_sweep_are_reopened_by_samples_load(
         "usajobs_cyber_jobs.json: usajobs: 0 new, 0 updated, 64 unchanged, 0 closed, "
         "62 reopened, 0 failed"
     ) in again
+
+
+def test_loading_unchanged_samples_again_records_no_new_runs(run, scratch_database_url):
+    from sqlalchemy import text
+
+    from app.db import make_engine
+
+    def runs() -> list[tuple[str, int, int, int]]:
+        engine = make_engine(scratch_database_url)
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT source, new, updated, unchanged FROM scrape_runs ORDER BY id")
+            ).all()
+        engine.dispose()
+        return [tuple(row) for row in rows]
+
+    assert run("db", "upgrade").exit_code == 0
+    assert run("catalog", "load").exit_code == 0
+    assert run("samples", "load").exit_code == 0
+    first = runs()
+    assert len(first) == 3 and all(new for _, new, _, _ in first)
+    again = run("samples", "load")
+    assert again.exit_code == 0, again.output
+    assert "usajobs: 0 new, 0 updated, 64 unchanged" in again.output  # still said
+    assert runs() == first  # the staff dashboard shows no runs that changed nothing

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from app.models import Agency, AuditEntry, Invitation, OutboxMessage, User
 from app.services.accounts import AccountError, create_user
 from app.services.admin.invitations import (
-    InvitationError,
-    InvitationState,
+    LinkError,
+    LinkState,
     accept,
     find_invitation,
     invite,
@@ -122,8 +122,8 @@ def test_a_poster_is_invited_for_an_agency_their_account_gets(db, admin, agency)
 def test_a_new_invitation_replaces_the_pending_one(db, admin):
     first, _ = send(db, admin)
     second, _ = send(db, admin)
-    assert find_invitation(db, first)[0] is InvitationState.REVOKED
-    assert find_invitation(db, second)[0] is InvitationState.OPEN
+    assert find_invitation(db, first)[0] is LinkState.REVOKED
+    assert find_invitation(db, second)[0] is LinkState.OPEN
 
 
 def test_accepting_makes_the_account_with_the_invited_roles_once(db, admin):
@@ -134,9 +134,9 @@ def test_accepting_makes_the_account_with_the_invited_roles_once(db, admin):
     assert [str(r.role) for r in user.roles] == ["agency_poster"]
     db.refresh(invitation)
     assert invitation.accepted_at is not None and invitation.user_id == user.id
-    with pytest.raises(InvitationError) as again:
+    with pytest.raises(LinkError) as again:
         accept(db, token, "Someone Else", NEW_PASSWORD)
-    assert again.value.state is InvitationState.USED
+    assert again.value.state is LinkState.USED
     actions = db.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions[-2:] == ["user.create", "invitation.accept"]
 
@@ -144,8 +144,8 @@ def test_accepting_makes_the_account_with_the_invited_roles_once(db, admin):
 def test_an_expired_link_does_not_work(db, admin):
     long_ago = datetime.now(UTC) - timedelta(days=8)
     token, _ = send(db, admin, now=long_ago)
-    assert find_invitation(db, token)[0] is InvitationState.EXPIRED
-    with pytest.raises(InvitationError):
+    assert find_invitation(db, token)[0] is LinkState.EXPIRED
+    with pytest.raises(LinkError):
         accept(db, token, "Sam Staff", NEW_PASSWORD)
     assert db.scalar(select(User).where(User.email == "new.staff@example.gov")) is None
 
@@ -155,12 +155,12 @@ def test_a_weak_password_is_refused_and_the_link_still_works(db, admin):
     with pytest.raises(AccountError) as refused:
         accept(db, token, "Sam Staff", "password1234")
     assert refused.value.field == "password"
-    assert find_invitation(db, token)[0] is InvitationState.OPEN
+    assert find_invitation(db, token)[0] is LinkState.OPEN
 
 
 @pytest.mark.parametrize("token", ["", "x", "%00", "a" * 43, "a" * 3000])
 def test_unknown_tokens_are_unknown(db, token):
-    assert find_invitation(db, token) == (InvitationState.UNKNOWN, None)
+    assert find_invitation(db, token) == (LinkState.UNKNOWN, None)
 
 
 # -- the page ---------------------------------------------------------------------------------
@@ -202,7 +202,7 @@ def test_the_page_shows_problems_by_their_fields(client, db, admin):
     assert soup.find(id="display_name-error") is not None
     assert soup.find(id="password-error") is not None
     assert soup.find(id="confirm-error") is not None
-    assert find_invitation(db, token)[0] is InvitationState.OPEN
+    assert find_invitation(db, token)[0] is LinkState.OPEN
 
 
 @pytest.mark.parametrize("state", ["expired", "revoked", "unknown"])

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from .conftest import check_page_structure, login
 
 
@@ -20,6 +22,27 @@ def test_staff_see_catalog_counts_and_the_audit_log(client, db, catalog):
     check_page_structure(html)
     assert "Work roles: <strong>41</strong>" in html
     assert "catalog.load" in html
+
+
+def test_without_a_nice_import_staff_are_told_how_to_add_the_statements(client, db, catalog):
+    login(client, db)
+    html = client.get("/staff/").get_data(as_text=True)
+    assert "NICE statements: <strong>0</strong>" not in html
+    assert "NICE statements: <strong>none imported yet</strong>" in html
+    assert "<code>pathfinder catalog import-nice FILE.xlsx</code>" in html
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    assert "pathfinder catalog import-nice FILE.xlsx" in readme  # the command as documented
+
+
+def test_imported_nice_statements_are_counted(client, db, catalog):
+    from app.models import StatementKind, TksStatement
+
+    db.add(TksStatement(id="T0001", kind=StatementKind.TASK, text="x", catalog_version="v"))
+    db.commit()
+    login(client, db)
+    html = client.get("/staff/").get_data(as_text=True)
+    assert "NICE statements: <strong>1</strong>" in html
+    assert "none imported yet" not in html
 
 
 def test_staff_see_recorded_runs_with_their_errors(client, db, session_factory):

@@ -39,22 +39,25 @@ class StrongPassword:
             raise ValidationError(problem)
 
 
-def new_password_field(label: str = "Password", **fields: str | None) -> PasswordField:
-    return PasswordField(
+def new_password_fields(
+    label: str = "Password", **fields: str | None
+) -> tuple[PasswordField, PasswordField]:
+    """A new password and the same typed again, for a form's `password, confirm = ...`: every
+    form that sets a password checks it alike. `fields` names the form's e-mail and name
+    fields (StrongPassword); without them the form's `owner` is used."""
+    password = PasswordField(
         label,
         description=PASSWORD_HINT,
         validators=[DataRequired("Choose a password."), StrongPassword(**fields)],
     )
-
-
-def confirm_field() -> PasswordField:
-    return PasswordField(
+    confirm = PasswordField(
         "Type the password again",
         validators=[
             DataRequired("Type the password again."),
             EqualTo("password", "The two passwords are not the same."),
         ],
     )
+    return password, confirm
 
 
 class AccountForm(Form):
@@ -102,8 +105,7 @@ class RegisterForm(AccountForm):
         description="For example: City of Springfield Water Department.",
         validators=[Optional(), Length(max=255)],
     )
-    password = new_password_field(email="email", name="display_name")
-    confirm = confirm_field()
+    password, confirm = new_password_fields(email="email", name="display_name")
 
     def account_fields(self) -> dict[str, str]:
         return {
@@ -114,33 +116,32 @@ class RegisterForm(AccountForm):
         }
 
 
-class PasswordChangeForm(AccountForm):
-    """The current password, then a new one twice. `owner` is (e-mail, name) of the account."""
+class OwnedPasswordForm(AccountForm):
+    """A form that sets the password of a known account: `owner` is its (e-mail, name), which
+    the new password is judged against (its fields come from `new_password_fields`)."""
+
+    def __init__(self, *args: Any, owner: tuple[str, str] = ("", ""), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+
+
+class PasswordChangeForm(OwnedPasswordForm):
+    """The current password, then a new one twice."""
 
     current = PasswordField(
         "Current password",
         validators=[DataRequired("Enter your current password."), Length(max=MAX_PASSWORD_LENGTH)],
     )
-    password = new_password_field("New password")
-    confirm = confirm_field()
-
-    def __init__(self, *args: Any, owner: tuple[str, str] = ("", ""), **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.owner = owner
+    password, confirm = new_password_fields("New password")
 
 
-class InvitationForm(AccountForm):
+class InvitationForm(OwnedPasswordForm):
     """An invited account's name and password. `owner` is (the invited e-mail, "")."""
 
     display_name = StringField(
         "Your name", validators=[DataRequired("Enter your name."), Length(max=200)]
     )
-    password = new_password_field(name="display_name")
-    confirm = confirm_field()
-
-    def __init__(self, *args: Any, owner: tuple[str, str] = ("", ""), **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.owner = owner
+    password, confirm = new_password_fields(name="display_name")
 
     def account_fields(self) -> dict[str, str]:
         return {"display_name": self.display_name.data or "", "password": self.password.data or ""}
@@ -160,15 +161,10 @@ class ResetRequestForm(Form):
     )
 
 
-class ResetPasswordForm(AccountForm):
-    """A new password twice, through a reset link. `owner` is (e-mail, name) of the account."""
+class ResetPasswordForm(OwnedPasswordForm):
+    """A new password twice, through a reset link."""
 
-    password = new_password_field("New password")
-    confirm = confirm_field()
-
-    def __init__(self, *args: Any, owner: tuple[str, str] = ("", ""), **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.owner = owner
+    password, confirm = new_password_fields("New password")
 
 
 class ConfirmForm(Form):

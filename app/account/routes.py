@@ -25,6 +25,7 @@ from app.account.forms import (
 from app.account.views import workspace_endpoint
 from app.errors import render_error
 from app.extensions import db_session
+from app.links import mail_base_url
 from app.models import Role, TokenPurpose, User
 from app.rate_limits import (
     count_failure,
@@ -38,8 +39,6 @@ from app.rate_limits import (
 )
 from app.redirects import same_site_path
 from app.services.account_tokens import (
-    TokenError,
-    TokenState,
     open_token,
     request_reset,
     reset_password,
@@ -54,8 +53,8 @@ from app.services.accounts import (
     register_office,
 )
 from app.services.admin.invitations import (
-    InvitationError,
-    InvitationState,
+    LinkError,
+    LinkState,
     accept,
     open_invitation,
     role_list,
@@ -92,7 +91,7 @@ def _config_int(name: str) -> int:
 
 
 def _base_url() -> str:
-    return str(current_app.config["PUBLIC_BASE_URL"])
+    return mail_base_url(current_app.config)  # never the request's Host (app.links)
 
 
 def _start_page() -> str:
@@ -180,9 +179,9 @@ def logout():
     return redirect(url_for("public.home"))
 
 
-def _invitation_unusable(state: InvitationState):
+def _invitation_unusable(state: LinkState):
     """A used, expired, revoked or unknown link: a page that says which, never an error."""
-    code = 404 if state is InvitationState.UNKNOWN else 410
+    code = 404 if state is LinkState.UNKNOWN else 410
     return render_template("account/invitation_unusable.html", state=str(state)), code
 
 
@@ -211,7 +210,7 @@ def invitation(token: str):
         form = InvitationForm(owner=(invited.email, ""))
         if form.validate_on_submit():
             return _welcome(accept(db_session(), token, **form.account_fields()))
-    except InvitationError as exc:
+    except LinkError as exc:
         return _invitation_unusable(exc.state)
     except AccountError as exc:
         form.show_error(exc)
@@ -239,9 +238,9 @@ def reset_request():
     return page, 400 if form.errors else 200
 
 
-def _link_unusable(state: TokenState, purpose: str):
+def _link_unusable(state: LinkState, purpose: str):
     """A used, expired or unknown link: a page that says which, never an error."""
-    code = 404 if state is TokenState.UNKNOWN else 410
+    code = 404 if state is LinkState.UNKNOWN else 410
     return render_template("account/link_unusable.html", state=str(state), purpose=purpose), code
 
 
@@ -257,7 +256,7 @@ def reset_password_page(token: str):
             logout_user()
             flash(PASSWORD_RESET, "success")
             return redirect(url_for("account.login"))
-    except TokenError as exc:
+    except LinkError as exc:
         return _link_unusable(exc.state, "reset")
     except AccountError as exc:
         form.show_error(exc)
@@ -279,7 +278,7 @@ def verify(token: str):
             return redirect(
                 url_for(_start_page() if current_user.is_authenticated else "account.login")
             )
-    except TokenError as exc:
+    except LinkError as exc:
         return _link_unusable(exc.state, "verify")
     page = render_template("account/verify.html", form=form, email=user.email)
     return page, 400 if form.errors else 200

@@ -17,6 +17,7 @@ from app.admin import views
 from app.admin.forms import ActionForm, InviteForm, RolesForm
 from app.auth import role_required
 from app.extensions import db_session
+from app.links import mail_base_url
 from app.models import Agency, Invitation, Role, User
 from app.services.accounts import AccountError
 from app.services.admin import accounts, invitations
@@ -71,7 +72,7 @@ def _send_invitation(form: InviteForm) -> Invitation | None:
             _me(),
             form.email.data or "",
             form.roles.data or [],
-            base_url=str(current_app.config["PUBLIC_BASE_URL"]),
+            base_url=mail_base_url(current_app.config),
             hours=_hours(),
             agency_id=form.agency_id(),
         )

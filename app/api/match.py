@@ -13,13 +13,14 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any, NoReturn
 
-from flask import current_app, request, url_for
+from flask import current_app, request
 from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
+from app.links import external_url
 from app.services.matcher import role_matcher
 from app.services.seekers import intake
 from app.services.seekers.matches import JobRow, MatchOutcome, Upload
@@ -530,6 +531,6 @@ def match_document(outcome: MatchOutcome) -> dict[str, Any]:
         },
         "stored": token is not None,
         "token": token,
-        "results_url": url_for("seekers.results", token=token, _external=True) if token else None,
+        "results_url": external_url("seekers.results", token=token) if token else None,
         "expires_at": outcome.expires_at,
     }

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import click
 
 from app.cli.context import Context, pass_ctx
+from app.links import mail_base_url
 
 
 def _now(today: datetime | None) -> datetime:
@@ -43,7 +44,7 @@ def alerts_send(ctx: Context, deliver: bool, today: datetime | None) -> None:
 
     now = _now(today)
     with ctx.session() as session:
-        report = queue_digests(session, now, str(ctx.app.config["PUBLIC_BASE_URL"]))
+        report = queue_digests(session, now, mail_base_url(ctx.app.config))
     click.echo(report.summary())
     if deliver:
         _deliver(ctx, now)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from app.cli.context import Context, pass_ctx
+from app.links import mail_base_url
 
 
 @click.group()
@@ -102,7 +103,7 @@ def users_invite(ctx: Context, email: str, roles: tuple[str, ...], agency_code: 
                 None,
                 email,
                 list(roles),
-                base_url=str(config["PUBLIC_BASE_URL"]),
+                base_url=mail_base_url(config),
                 hours=int(config["INVITATION_HOURS"]),
                 agency_id=agency.id if agency else None,
             )
@@ -114,4 +115,4 @@ def users_invite(ctx: Context, email: str, roles: tuple[str, ...], agency_code: 
     click.echo(
         f"The link is queued in the outbox and works once, until {expires:%Y-%m-%d %H:%M} UTC:"
     )
-    click.echo(invitation_link(str(config["PUBLIC_BASE_URL"]), token))
+    click.echo(invitation_link(mail_base_url(config), token))

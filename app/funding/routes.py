@@ -17,7 +17,6 @@ from flask import (
     Flask,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -39,6 +38,7 @@ from app.funding.forms import (
     SearchForm,
     SearchSettingsForm,
 )
+from app.links import request_base_url
 from app.models import Role, utcnow
 from app.redirects import same_site_path
 from app.request_guard import query_id
@@ -61,7 +61,7 @@ def _cache_dir() -> Path:
 
 
 def _base_url() -> str:
-    return str(current_app.config["PUBLIC_BASE_URL"])
+    return request_base_url()
 
 
 def _is_office() -> bool:

@@ -20,6 +20,7 @@ from app.funding.forms import (
     SearchForm,
     SearchSettingsForm,
 )
+from app.links import external_url
 from app.models import (
     FundingOpportunity,
     FundingProgram,
@@ -290,6 +291,6 @@ def feed_view(token: str | None) -> FeedView:
     if not token:
         return FeedView(None, None)
     return FeedView(
-        feed_url=url_for("feed_ics", token=token, _external=True),
+        feed_url=external_url("feed_ics", token=token),
         download_url=url_for("feed_ics", token=token),
     )

@@ -14,8 +14,6 @@ neither the page nor its timing says much about which addresses have accounts.
 
 from __future__ import annotations
 
-import enum
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,30 +21,27 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.models import AccountToken, AuditEntry, OutboxMessage, TokenPurpose, User
-from app.services.accounts import AccountError, normalise_email, password_problem, set_password
-from app.services.admin.invitations import TOKEN_BYTES, as_utc, hash_token
+from app.models import AccountToken, OutboxMessage, TokenPurpose, User
+from app.services.accounts import (
+    AccountError,
+    audit_own_action,
+    normalise_email,
+    password_problem,
+    set_password,
+)
+from app.services.admin.invitations import (
+    TOKEN_BYTES,
+    TOKEN_SHAPE,
+    LinkError,
+    LinkState,
+    as_utc,
+    hash_token,
+)
 
-_TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{43}$")  # secrets.token_urlsafe(32)
 PATHS = {
     TokenPurpose.RESET: "/account/reset/{token}",
     TokenPurpose.VERIFY: "/account/verify/{token}",
 }
-
-
-class TokenState(enum.StrEnum):
-    OPEN = "open"
-    UNKNOWN = "unknown"
-    USED = "used"
-    EXPIRED = "expired"
-
-
-class TokenError(ValueError):
-    """The link cannot be used; `state` says why (unknown, used or expired)."""
-
-    def __init__(self, state: TokenState) -> None:
-        super().__init__(f"the link is {state}")
-        self.state = state
 
 
 @dataclass(frozen=True)
@@ -162,15 +157,7 @@ def request_reset(
         render_reset(link(base_url, TokenPurpose.RESET, decoy), now + timedelta(hours=hours))
         return None
     token = _issue(session, user, TokenPurpose.RESET, base_url=base_url, hours=hours, now=now)
-    session.add(
-        AuditEntry(
-            user_id=user.id,
-            actor=user.email,
-            action="user.password_reset_request",
-            entity_type="user",
-            entity_id=str(user.id),
-        )
-    )
+    audit_own_action(session, user, "user.password_reset_request")
     return token
 
 
@@ -185,23 +172,23 @@ def send_verification(
     )
 
 
-def state_of(row: AccountToken | None, now: datetime | None = None) -> TokenState:
+def state_of(row: AccountToken | None, now: datetime | None = None) -> LinkState:
     if row is None:
-        return TokenState.UNKNOWN
+        return LinkState.UNKNOWN
     if row.used_at is not None:
-        return TokenState.USED
+        return LinkState.USED
     if as_utc(row.expires_at) <= as_utc(now):
-        return TokenState.EXPIRED
-    return TokenState.OPEN
+        return LinkState.EXPIRED
+    return LinkState.OPEN
 
 
 def open_token(
     session: Session, token: str, purpose: TokenPurpose, now: datetime | None = None
 ) -> tuple[AccountToken, User]:
-    """The link's row and account while the link still works; raises TokenError otherwise.
+    """The link's row and account while the link still works; raises LinkError otherwise.
     A link of a disabled account does not work."""
     row = None
-    if _TOKEN_SHAPE.match(token or ""):
+    if TOKEN_SHAPE.match(token or ""):
         row = session.scalar(
             select(AccountToken).where(
                 AccountToken.token_hash == hash_token(token), AccountToken.purpose == purpose
@@ -210,9 +197,9 @@ def open_token(
     state = state_of(row, now)
     user = session.get(User, row.user_id) if row is not None else None
     if row is None or user is None or not user.is_active:
-        raise TokenError(TokenState.UNKNOWN if state is TokenState.OPEN else state)
-    if state is not TokenState.OPEN:
-        raise TokenError(state)
+        raise LinkError(LinkState.UNKNOWN if state is LinkState.OPEN else state)
+    if state is not LinkState.OPEN:
+        raise LinkError(state)
     return row, user
 
 
@@ -228,12 +215,12 @@ def _claim(session: Session, row: AccountToken, now: datetime) -> None:
         .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:
-        raise TokenError(TokenState.USED)  # used at the same moment elsewhere
+        raise LinkError(LinkState.USED)  # used at the same moment elsewhere
 
 
 def reset_password(session: Session, token: str, new: str, now: datetime | None = None) -> User:
     """Set the account's new password through a reset link; the link stops working and every
-    session of the account ends. Raises TokenError, or AccountError ("password") with nothing
+    session of the account ends. Raises LinkError, or AccountError ("password") with nothing
     written."""
     now = as_utc(now)
     row, user = open_token(session, token, TokenPurpose.RESET, now)
@@ -248,19 +235,11 @@ def reset_password(session: Session, token: str, new: str, now: datetime | None 
 
 
 def verify_email(session: Session, token: str, now: datetime | None = None) -> User:
-    """Mark the account's address verified through a verification link. Raises TokenError."""
+    """Mark the account's address verified through a verification link. Raises LinkError."""
     now = as_utc(now)
     row, user = open_token(session, token, TokenPurpose.VERIFY, now)
     _claim(session, row, now)
     if user.email_verified_at is None:
         user.email_verified_at = now
-        session.add(
-            AuditEntry(
-                user_id=user.id,
-                actor=user.email,
-                action="user.email_verify",
-                entity_type="user",
-                entity_id=str(user.id),
-            )
-        )
+        audit_own_action(session, user, "user.email_verify")
     return user

@@ -172,6 +172,11 @@ def set_password(
         .values(used_at=now)
         .execution_options(synchronize_session=False)
     )
+    audit_own_action(session, user, action)
+
+
+def audit_own_action(session: Session, user: User, action: str) -> None:
+    """Audit something the account did itself (a password change, a reset, a verification)."""
     session.add(
         AuditEntry(
             user_id=user.id,

@@ -35,6 +35,32 @@ from app.staff.forms import (
 )
 from vocabulary.text import is_ascii_digits
 
+# -- the workspace ------------------------------------------------------------------------
+
+# How an operator imports the NICE workbook, as the README's operator commands write it.
+NICE_IMPORT_COMMAND = "pathfinder catalog import-nice FILE.xlsx"
+NICE_STATEMENTS = "NICE statements"
+
+
+@dataclass(frozen=True)
+class CountRow:
+    """One line of the catalog's counts; `missing` when there are none and staff add them."""
+
+    label: str
+    count: int
+    missing: bool = False
+
+
+def dashboard_view(overview: dict[str, Any]) -> dict[str, Any]:
+    """The staff workspace: the catalog's counts (the NICE statements, when none were imported,
+    say how to import them rather than "0"), the last import, runs and audit entries."""
+    counts = [
+        CountRow(label, n, missing=label == NICE_STATEMENTS and not n)
+        for label, n in overview["counts"].items()
+    ]
+    return {"overview": overview, "counts": counts, "nice_command": NICE_IMPORT_COMMAND}
+
+
 # -- operations ---------------------------------------------------------------------------
 
 RUN_OUTCOMES = {"succeeded": "Succeeded", "failed": "Failed", "running": "Running"}

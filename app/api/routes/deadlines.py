@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from flask import Response, current_app
+from flask import Response
 
 from app.api import schemas
 from app.api.blueprint import bp
 from app.extensions import db_session
+from app.links import request_base_url
 from app.services import deadlines as deadline_service
 
 ICS_DOC = {"type": "string", "description": "An iCalendar (RFC 5545) file."}
@@ -28,7 +29,7 @@ def deadlines(args: dict[str, Any]) -> Response:
     jobs, funding = schemas.deadline_sources(args)
     found = deadline_service.listing_deadlines(
         db_session(), jobs=jobs, funding=funding, today=date.today(),
-        base_url=str(current_app.config["PUBLIC_BASE_URL"]), limit=args["limit"],
+        base_url=request_base_url(), limit=args["limit"],
     )  # fmt: skip
     body = deadline_service.deadlines_calendar(found, datetime.now(UTC))
     response = Response(body, mimetype="text/calendar")

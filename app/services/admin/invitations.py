@@ -23,7 +23,7 @@ from app.models import Agency, AuditEntry, Invitation, OutboxMessage, Role, User
 from app.services.accounts import AccountError, create_user, normalise_email, password_problem
 
 TOKEN_BYTES = 32
-_TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{43}$")  # secrets.token_urlsafe(32)
+TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{43}$")  # secrets.token_urlsafe(32)
 # Program offices register themselves; the other roles are invited.
 INVITABLE_ROLES = (Role.OPM_STAFF, Role.AGENCY_POSTER, Role.ADMIN)
 INVITATION_PATH = "/account/invitation/{token}"
@@ -35,7 +35,10 @@ ROLE_NAMES = {
 }
 
 
-class InvitationState(enum.StrEnum):
+class LinkState(enum.StrEnum):
+    """Whether a one-time link (an invitation here, a reset or verification link in
+    `app.services.account_tokens`) can still be used; only invitations are revoked."""
+
     OPEN = "open"
     UNKNOWN = "unknown"
     USED = "used"
@@ -43,11 +46,11 @@ class InvitationState(enum.StrEnum):
     REVOKED = "revoked"
 
 
-class InvitationError(ValueError):
-    """The link cannot be used; `state` says why (unknown, used, expired or revoked)."""
+class LinkError(ValueError):
+    """The one-time link cannot be used; `state` says why (unknown, used, expired, revoked)."""
 
-    def __init__(self, state: InvitationState) -> None:
-        super().__init__(f"the invitation is {state}")
+    def __init__(self, state: LinkState) -> None:
+        super().__init__(f"the link is {state}")
         self.state = state
 
 
@@ -61,19 +64,19 @@ def as_utc(moment: datetime | None) -> datetime:
 
 
 def is_pending(invitation: Invitation, now: datetime | None = None) -> bool:
-    return state_of(invitation, now) is InvitationState.OPEN
+    return state_of(invitation, now) is LinkState.OPEN
 
 
-def state_of(invitation: Invitation | None, now: datetime | None = None) -> InvitationState:
+def state_of(invitation: Invitation | None, now: datetime | None = None) -> LinkState:
     if invitation is None:
-        return InvitationState.UNKNOWN
+        return LinkState.UNKNOWN
     if invitation.accepted_at is not None:
-        return InvitationState.USED
+        return LinkState.USED
     if invitation.revoked_at is not None:
-        return InvitationState.REVOKED
+        return LinkState.REVOKED
     if as_utc(invitation.expires_at) <= as_utc(now):
-        return InvitationState.EXPIRED
-    return InvitationState.OPEN
+        return LinkState.EXPIRED
+    return LinkState.OPEN
 
 
 def invitation_link(base_url: str, token: str) -> str:
@@ -212,10 +215,10 @@ def invite(
 
 def find_invitation(
     session: Session, token: str, now: datetime | None = None
-) -> tuple[InvitationState, Invitation | None]:
+) -> tuple[LinkState, Invitation | None]:
     """The invitation a link names and whether it can still be used."""
-    if not _TOKEN_SHAPE.match(token or ""):
-        return InvitationState.UNKNOWN, None
+    if not TOKEN_SHAPE.match(token or ""):
+        return LinkState.UNKNOWN, None
     invitation = session.scalar(
         select(Invitation).where(Invitation.token_hash == hash_token(token))
     )
@@ -223,10 +226,10 @@ def find_invitation(
 
 
 def open_invitation(session: Session, token: str, now: datetime | None = None) -> Invitation:
-    """The invitation for a link that still works; raises InvitationError otherwise."""
+    """The invitation for a link that still works; raises LinkError otherwise."""
     state, invitation = find_invitation(session, token, now)
-    if state is not InvitationState.OPEN or invitation is None:
-        raise InvitationError(state)
+    if state is not LinkState.OPEN or invitation is None:
+        raise LinkError(state)
     return invitation
 
 
@@ -235,7 +238,7 @@ def accept(
 ) -> User:
     """Create the invited account with the invited roles; the link stops working.
 
-    Raises InvitationError when the link no longer works and AccountError ("password" or
+    Raises LinkError when the link no longer works and AccountError ("password" or
     "display_name") when the password or name is refused; either way nothing is written.
     """
     now = as_utc(now)
@@ -246,7 +249,7 @@ def accept(
     if problem:
         raise AccountError(problem, "password")
     if session.scalar(select(User.id).where(User.email == invitation.email)) is not None:
-        raise InvitationError(InvitationState.USED)  # an account was made another way since
+        raise LinkError(LinkState.USED)  # an account was made another way since
     claimed = session.execute(
         update(Invitation)
         .where(
@@ -259,7 +262,7 @@ def accept(
         .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:
-        raise InvitationError(InvitationState.USED)  # used at the same moment elsewhere
+        raise LinkError(LinkState.USED)  # used at the same moment elsewhere
     user = create_user(
         session, invitation.email, display_name, password, list(invitation.roles),
         actor=invitation.email,

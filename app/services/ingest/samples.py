@@ -2,7 +2,9 @@
 
 They are Pathfinder's own invented listings in the real payload formats, dated as of
 SAMPLES_DATED. Loading shifts their dates forward by the days since then, so a first run
-always shows upcoming deadlines; on the same day, a second load changes nothing.
+always shows upcoming deadlines; on the same day, a second load changes nothing, and records
+no scrape run either: staff's dashboard and operations page list the runs that did something
+(a run that changed nothing would only push the real scrapes down their lists).
 """
 
 from __future__ import annotations
@@ -35,7 +37,14 @@ def load_samples(
     today = today or date.today()
     shift = max(0, (today - SAMPLES_DATED).days)
     results = {
-        path.name: ingest_file(factory, path, today=SAMPLES_DATED, is_sample=True, shift_days=shift)
+        path.name: ingest_file(
+            factory,
+            path,
+            today=SAMPLES_DATED,
+            is_sample=True,
+            shift_days=shift,
+            record_if_unchanged=False,
+        )
         for path in sample_files(directory)
     }
     with factory() as session:

@@ -138,8 +138,10 @@ def ingest_file(
     today: date | None = None,
     is_sample: bool = False,
     shift_days: int = 0,
+    record_if_unchanged: bool = True,
 ) -> RunResult:
-    """Store every record of a saved payload, all or nothing."""
+    """Store every record of a saved payload, all or nothing (`execute_run` says when a run
+    that changed nothing is recorded)."""
     path = Path(path)
 
     def records() -> Iterator[Record]:
@@ -159,4 +161,5 @@ def ingest_file(
         params={"file": path.name, "kind": resolved, "sample": is_sample},
         batch_size=None,
         is_sample=is_sample,
+        record_if_unchanged=record_if_unchanged,
     )

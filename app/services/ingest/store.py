@@ -17,7 +17,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, Enum, Integer, String, Table, insert, select, text, update
+from sqlalchemy import (
+    BigInteger,
+    Enum,
+    Integer,
+    String,
+    Table,
+    delete,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -566,6 +577,7 @@ def execute_run(
     is_sample: bool = False,
     on_record: Callable[[Record], None] | None = None,
     source_warnings: list[str] | None = None,
+    record_if_unchanged: bool = True,
 ) -> RunResult:
     """Run one source end to end and record the run.
 
@@ -574,7 +586,9 @@ def execute_run(
     progress). Jobs a full sweep did not see are closed only when the whole run succeeded.
     `source_warnings` is a list that `records` fills as it goes (details a source
     refused); the run keeps them with the ingestor's own. However the run ends, even
-    interrupted, it is recorded as finished. Agencies its jobs name that have no `Agency`
+    interrupted, it is recorded as finished, except that with `record_if_unchanged=False` a
+    run that succeeded without changing, failing or warning about anything leaves no record
+    (its `run_id` is None then). Agencies its jobs name that have no `Agency`
     row get one. One run per source at a time
     (`run_lock`): a run that finds another in progress does not start.
     """
@@ -637,19 +651,36 @@ def execute_run(
             add_missing_agencies(factory)  # the agencies posters can be invited for
 
         warnings = _capped([*ingestor.warnings, *(source_warnings or [])])
-        with factory() as session:
-            run = session.get(ScrapeRun, run_id)
-            assert run is not None
-            run.finished_at = utcnow()
-            run.status = status
-            run.error = error
-            run.warnings = warnings
-            run.new, run.updated, run.unchanged = counts.new, counts.updated, counts.unchanged
-            run.closed, run.reopened, run.failed = counts.closed, counts.reopened, counts.failed
-            session.commit()
+        result = RunResult(source, run_id, status, counts, error, warnings)
+        _finish_run(factory, result, record_if_unchanged=record_if_unchanged)
         if unexpected is not None:
             raise unexpected
-        return RunResult(source, run_id, status, counts, error, warnings)
+        return result
+
+
+def _finish_run(
+    factory: sessionmaker[Session], result: RunResult, *, record_if_unchanged: bool
+) -> None:
+    """Record how the run ended; or forget it (its `run_id` becomes None) when it succeeded
+    without a change, a failure or a warning and is not to be recorded then."""
+    assert result.run_id is not None
+    counts = result.counts
+    changed = counts.new + counts.updated + counts.closed + counts.reopened + counts.failed
+    with factory() as session:
+        if not (record_if_unchanged or changed or result.warnings or result.error):
+            session.execute(delete(ScrapeRun).where(ScrapeRun.id == result.run_id))
+            session.commit()
+            result.run_id = None
+            return
+        run = session.get(ScrapeRun, result.run_id)
+        assert run is not None
+        run.finished_at = utcnow()
+        run.status = result.status
+        run.error = result.error
+        run.warnings = result.warnings
+        run.new, run.updated, run.unchanged = counts.new, counts.updated, counts.unchanged
+        run.closed, run.reopened, run.failed = counts.closed, counts.reopened, counts.failed
+        session.commit()
 
 
 def _end_abandoned_runs(factory: sessionmaker[Session], source: str) -> None:

@@ -8,15 +8,15 @@ from app.auth import role_required
 from app.extensions import db_session
 from app.models import Role
 from app.services import catalog_queries
+from app.staff import views
 from app.staff.blueprint import bp
 
 
 @bp.get("/")
 @role_required(Role.OPM_STAFF)
 def dashboard():
-    return render_template(
-        "staff/dashboard.html", overview=catalog_queries.catalog_overview(db_session())
-    )
+    overview = catalog_queries.catalog_overview(db_session())
+    return render_template("staff/dashboard.html", **views.dashboard_view(overview))
 
 
 @bp.get("/classifications")
