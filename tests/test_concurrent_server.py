@@ -258,7 +258,8 @@ def test_simultaneous_uploads_and_saves_are_all_answered_and_stored(
 
     statuses = run_together(jobs, server.error_log)
 
-    assert [s for s in statuses if s >= 500] == []
+    # The server's log names the request that failed and why (a busy database says so).
+    assert [s for s in statuses if s >= 500] == [], server.error_log.read_text()[-4000:]
     assert UNEXPECTED == []
     assert statuses.count(303) == UPLOADERS * UPLOADS_EACH  # every upload to its results
     assert statuses.count(302) == OFFICES * (1 + 2 * SAVES_EACH)  # registered, then saved
