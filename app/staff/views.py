@@ -54,6 +54,7 @@ class RunRow:
     started: str
     finished: str
     kind: str
+    file: str  # the file an ingest read ("" for a scrape); long names wrap anywhere
     outcome: str
     counts: dict[str, int]
     error: str
@@ -77,14 +78,16 @@ RUN_COUNTS = ("new", "updated", "unchanged", "closed", "reopened", "failed")
 def run_row(run: ScrapeRun) -> RunRow:
     status = str(run.status)
     if run.finished_at:
-        finished = when(run.finished_at, seconds=True)
+        # The time alone when the run ended the day it started: the column stays narrow.
+        same_day = run.finished_at.date() == run.started_at.date()
+        finished = run.finished_at.strftime("%H:%M:%S") if same_day else when(run.finished_at, True)
     else:
         finished = "Not yet" if status == "running" else "Unknown"
-    kind = run.kind + (f" ({run.params['file']})" if (run.params or {}).get("file") else "")
     return RunRow(
         started=when(run.started_at),
         finished=finished,
-        kind=kind,
+        kind=run.kind,
+        file=str((run.params or {}).get("file") or ""),
         outcome=RUN_OUTCOMES.get(status, status),
         counts={name.capitalize(): getattr(run, name) for name in RUN_COUNTS},
         error=run.error or "",
