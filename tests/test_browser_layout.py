@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from .conftest import axe_violations
+from .conftest import axe_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -126,3 +126,93 @@ def test_the_funding_search_box_is_boxed_and_sized_like_the_other_filters(browse
         error = page.locator(".pf-filters input[type=search]").evaluate(BOX)
         assert len(set(error["borders"])) == 1 and error["borders"][0] > 1, (width, error)
         context.close()
+
+
+def add_runs(session) -> None:
+    """Three usajobs scrapes with big counts, warnings and a long unbroken error, and an ingest
+    of a file with a long name: the widest rows the run tables get."""
+    from datetime import timedelta
+
+    from app.models import RunStatus, ScrapeRun, utcnow
+
+    started = utcnow() - timedelta(hours=3)
+    url = ("https://data.usajobs.gov/api/search?Keyword=cybersecurity&ResultsPerPage=500"
+           "&Page=17&SortField=opendate")  # fmt: skip
+    outcomes = [(RunStatus.SUCCEEDED, None), (RunStatus.FAILED, f"HTTPError: 503 for url: {url}"),
+                (RunStatus.RUNNING, None)]  # fmt: skip
+    for n, (status, error) in enumerate(outcomes):
+        ended = None if status == RunStatus.RUNNING else started + timedelta(minutes=n + 1)
+        session.add(
+            ScrapeRun(
+                source="usajobs", kind="scrape", status=status, error=error,
+                started_at=started + timedelta(minutes=n), finished_at=ended,
+                params={"source": "usajobs"}, new=12_345, updated=6_789, unchanged=123_456,
+                closed=1_024, reopened=17, failed=3,
+                warnings=[f"record {i} skipped: no PositionURI" for i in range(3)],
+            )
+        )  # fmt: skip
+    session.add(
+        ScrapeRun(
+            source="usajobs", kind="ingest", status=RunStatus.SUCCEEDED, started_at=started,
+            finished_at=started, new=250,
+            params={"file": "usajobs-cyber-sample-2026-11-30-full-export.json"},
+        )
+    )  # fmt: skip
+    session.commit()
+
+
+def test_the_staff_run_tables_fit_the_window(browser, live_server, live_session, staff_email):
+    add_runs(live_session)
+    for width in (DESKTOP, PHONE):
+        context, page = new_page(browser, width)
+        sign_in(page, live_server, staff_email, PASSWORD)
+        page.goto(live_server + "/staff/operations")
+        assert page.locator("h1").inner_text() == "Scrape operations"
+        assert page.evaluate(SIDEWAYS) <= 0, f"the page scrolls sideways at {width} px"
+        if width == DESKTOP:  # on a desktop the runs fit without scrolling their region
+            tables = page.get_by_role("region", name="Recent runs of usajobs")
+            assert tables.evaluate("e => e.scrollWidth - e.clientWidth") <= 0
+        context.close()
+
+
+# Each header menu item's text height over its line height (1: one line).
+NAV_LINES = """() => [...document.querySelectorAll(
+    '.usa-nav__primary-item > a, .usa-nav__secondary-item > a, .usa-nav__secondary-item button'
+  )].map(item => {
+    const style = getComputedStyle(item);
+    const text = item.getBoundingClientRect().height - parseFloat(style.paddingTop)
+      - parseFloat(style.paddingBottom) - parseFloat(style.borderTopWidth)
+      - parseFloat(style.borderBottomWidth);
+    return [item.innerText.trim(), text / parseFloat(style.lineHeight)];
+  })"""
+
+
+def test_header_menu_items_stay_on_one_line(browser, live_server, staff_email):
+    context, page = new_page(browser, DESKTOP)
+    page.goto(live_server + "/")
+    anonymous = page.evaluate(NAV_LINES)
+    assert "Sign in" in dict(anonymous)
+    sign_in(page, live_server, staff_email, PASSWORD)
+    page.goto(live_server + "/")
+    staff = page.evaluate(NAV_LINES)
+    for label, lines in anonymous + staff:
+        assert lines < 1.5, f"{label!r} wraps onto {lines:.1f} lines at {DESKTOP} px"
+    assert {"Your workspace", "Password", "Sign out"} <= set(dict(staff))
+    assert staff_email in page.locator(".usa-header").inner_text()  # who is signed in
+    assert page.evaluate(SIDEWAYS) <= 0
+    context.close()
+
+    # On a phone the menu button opens the same items, and the close button shuts them.
+    context, page = new_page(browser, PHONE)
+    sign_in(page, live_server, staff_email, PASSWORD)
+    page.goto(live_server + "/")
+    workspace = page.get_by_role("link", name="Your workspace")
+    assert not workspace.is_visible()
+    page.get_by_role("button", name="Menu").click()
+    workspace.wait_for(state="visible")
+    assert page.get_by_role("button", name="Sign out").is_visible()
+    assert page.get_by_role("link", name="Work roles").first.is_visible()
+    assert page.evaluate(SIDEWAYS) <= 0
+    page.get_by_role("button", name="Close menu").click()
+    workspace.wait_for(state="hidden")
+    context.close()

@@ -60,6 +60,22 @@ def test_role_page_shows_code_skills_certifications_and_pathways(client, catalog
     assert paths.find("a", href=lambda h: h and h.startswith("/pathways/hiring-paths/"))
 
 
+def test_role_page_lists_certifications_apart_and_near_duplicate_skills_once(client, catalog):
+    html = client.get("/pathways/roles/DD-WRL-001").get_data(as_text=True)
+    soup = BeautifulSoup(html, "html.parser")
+    skills = soup.find(id="skills-heading").find_parent("section")
+    names = [li.get_text(strip=True) for li in skills.find_all("li")]
+    assert "Security Architecture" in names
+    assert not [n for n in names if "GIAC" in n or "Certified" in n or "Certification" in n]
+    assert [n for n in names if n.startswith("Public Key Infrastructure")] == [
+        "Public Key Infrastructure (PKI)"
+    ]
+    certs = soup.find(id="certs-heading").find_parent("section").get_text(" ", strip=True)
+    assert "GIAC Certified Intrusion Analyst" in certs  # in the qualifying table
+    assert "Other certifications that show this work" in certs
+    assert "TOGAF Certification" in certs  # a certification of the lexicon, outside the table
+
+
 def test_role_ids_are_case_insensitive_and_unknown_ones_404(client, catalog):
     assert client.get("/pathways/roles/pd-wrl-002").status_code == 200
     assert client.get("/pathways/roles/PD-WRL-999").status_code == 404

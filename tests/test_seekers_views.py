@@ -61,3 +61,43 @@ def test_browse_choices_cover_every_filter():
     assert choices.grades[0] == 1 and 14 in choices.closing_options
     assert choices.clearance_options[0] == ("none", "No clearance needed")
     assert views.JOB_LABELS.date_label(date(2026, 1, 5)) == "January 5, 2026"
+
+
+def skill(name: str, kind: str = "technique", ident: str | None = None) -> SimpleNamespace:
+    return SimpleNamespace(id=ident or name.lower().replace(" ", "-"), name=name, kind=kind)
+
+
+def role_detail(bands: dict[str, list[SimpleNamespace]], certified: tuple[str, ...] = ()):
+    links = [
+        SimpleNamespace(certification=SimpleNamespace(id=i, name=i.upper())) for i in certified
+    ]
+    return SimpleNamespace(
+        skill_bands=[SimpleNamespace(label=label, skills=s) for label, s in bands.items()],
+        certifications=links,
+    )
+
+
+def test_a_roles_certifications_are_listed_apart_from_its_skills():
+    gcia = skill("GIAC Certified Intrusion Analyst", "certification", "cert-gcia")
+    togaf = skill("TOGAF Certification", "certification", "cert-togaf")
+    page = views.role_skills(role_detail(
+        {"Core": [skill("Security Architecture"), gcia], "Helpful": [togaf]},
+        certified=("cert-gcia",),
+    ))  # fmt: skip
+    assert page.bands == [views.SkillBandView("Core", ["Security Architecture"])]
+    # GCIA is in the role's qualifying table already; TOGAF is not, so it is listed on its own.
+    assert page.other_certifications == ["TOGAF Certification"]
+
+
+def test_a_name_and_the_same_name_with_its_acronym_are_one_entry():
+    page = views.role_skills(role_detail({
+        "Common": [skill("Cloud Security"), skill("Public Key Infrastructure (PKI)", "platform")],
+        "Helpful": [skill("Firewalls"), skill("public key infrastructure"),
+                    skill("Wiz (cloud security)"), skill("Cloud Security (CS)")],
+    }))  # fmt: skip
+    assert page.bands == [
+        views.SkillBandView("Common", ["Cloud Security (CS)", "Public Key Infrastructure (PKI)"]),
+        # A bracket that is not an acronym ("cloud security") is a different name.
+        views.SkillBandView("Helpful", ["Firewalls", "Wiz (cloud security)"]),
+    ]
+    assert page.other_certifications == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from app.catalog import documents
@@ -286,6 +287,20 @@ def test_the_alias_check_compares_aliases_as_the_matcher_reads_them(staff):
 def test_case_sensitive_aliases_are_checked_for_collisions_but_never_called_common(staff):
     data = staff.get("/staff/catalog/skills/alias-check?skill=splunk&cased=Access").get_json()
     assert data == {"collisions": [], "common_words": []}
+
+
+def test_the_audit_log_shows_each_change_readably_and_escaped(staff):
+    values = form_values(staff.get(SPLUNK_EDIT).get_data(as_text=True))
+    alias = "<i>splunk</i> search"
+    staff.post(SPLUNK_EDIT, data={**with_alias(values, alias), "name": "Splunk Enterprise"})
+    html = staff.get("/staff/audit?action=catalog.edit").get_data(as_text=True)
+    check_page_structure(html)
+    details = BeautifulSoup(html, "html.parser").select_one('td[data-label="Details"]')
+    lines = [li.get_text(" ", strip=True) for li in details.select("li")]
+    assert "Name : Splunk → Splunk Enterprise" in lines  # old → new
+    assert f"Added {alias}" in lines  # an added alias is an item of its own, escaped
+    assert "<i>splunk</i>" not in html and "&lt;i&gt;splunk&lt;/i&gt;" in html
+    assert '"fields"' not in details.get_text() and "[[" not in details.get_text()  # no JSON
 
 
 def test_the_audit_log_shows_and_filters_changes(staff):

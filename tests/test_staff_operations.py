@@ -297,3 +297,27 @@ def test_two_workers_never_take_one_request(scratch_database_url):
         assert sorted(won[0] + won[1]) == ids  # each request taken exactly once
     finally:
         engine.dispose()
+
+
+def test_a_run_row_keeps_its_cells_short():
+    """A run that ended the day it started shows the finishing time alone, and an ingest's file
+    is its own value (it wraps anywhere on the page), not glued to the kind."""
+    from datetime import datetime
+
+    from app.staff.views import run_row
+
+    started = datetime(2026, 12, 7, 22, 41, 5)
+    ingest = ScrapeRun(
+        source="usajobs", kind="ingest", status=RunStatus.SUCCEEDED, started_at=started,
+        finished_at=started + timedelta(seconds=73), params={"file": "usajobs-export.json"},
+    )  # fmt: skip
+    row = run_row(ingest)
+    assert (row.started, row.finished) == ("2026-12-07 22:41", "22:42:18")
+    assert (row.kind, row.file) == ("ingest", "usajobs-export.json")
+
+    overnight = ScrapeRun(
+        source="usajobs", kind="scrape", status=RunStatus.SUCCEEDED, started_at=started,
+        finished_at=started + timedelta(hours=2), params={"source": "usajobs"},
+    )  # fmt: skip
+    row = run_row(overnight)
+    assert row.finished == "2026-12-08 00:41:05" and (row.kind, row.file) == ("scrape", "")

@@ -66,7 +66,9 @@ def role(role_id: str):
     funding = funding_links.funding_for_role(
         session, detail.role.id, cache_dir(), date.today(), limit=6
     )
-    return render_template("seekers/role.html", d=detail, funding=funding)
+    return render_template(
+        "seekers/role.html", d=detail, skills=views.role_skills(detail), funding=funding
+    )
 
 
 @bp.get("/pathways/hiring-paths/")

@@ -6,12 +6,14 @@ queries the database or knows about Flask.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
-from app.models import JobListing, JobStatus, MatchRequest
+from app.models import JobListing, JobStatus, MatchRequest, SkillKind
+from app.services.catalog_queries import RoleDetail
 from app.services.ics import Deadline, calendar_bytes
 from app.services.seekers.jobs import CLEARANCE_CHOICES, CLOSING_WITHIN, GRADES
 from app.services.seekers.matches import JobRow
@@ -256,3 +258,74 @@ BROWSE_CHOICES = BrowseChoices(
     grades=GRADES,
     closing_options=CLOSING_WITHIN,
 )
+
+
+# -- a work role's page ----------------------------------------------------------------------
+
+# "Public Key Infrastructure (PKI)": a name, then an acronym in brackets (two capitals or more,
+# no spaces), which the lexicon sometimes also has as a skill of the bare name.
+_ACRONYM_SUFFIX = re.compile(r"^(?P<base>.+?)\s*\((?P<acronym>[^\s()]{2,12})\)$")
+
+
+def _base_name(name: str) -> str | None:
+    """The name without its bracketed acronym (None: it has none)."""
+    found = _ACRONYM_SUFFIX.match(name.strip())
+    if found is None or sum(c.isupper() for c in found["acronym"]) < 2:
+        return None
+    return found["base"].casefold()
+
+
+@dataclass(frozen=True)
+class SkillBandView:
+    """One weight band of a role's skills ("Core", "Common", "Helpful"), names heaviest first."""
+
+    label: str
+    names: list[str]
+
+
+@dataclass(frozen=True)
+class RoleSkills:
+    """What a role's page lists as skills and, apart from them, as certifications."""
+
+    bands: list[SkillBandView]
+    # Certifications the lexicon links to the role that its qualifying table does not list.
+    other_certifications: list[str] = field(default_factory=list)
+
+
+def role_skills(detail: RoleDetail) -> RoleSkills:
+    """A role's skills as its page shows them: certifications apart from the skills, and a
+    name that is another's plus its acronym ("Public Key Infrastructure" and "Public Key
+    Infrastructure (PKI)") as one entry, the acronym kept, in the heavier one's band.
+
+    The API (`/api/v1/work-roles/<id>`) keeps every skill with its id and kind.
+    """
+    qualifying = {link.certification.id for link in detail.certifications}
+    qualifying |= {link.certification.name.casefold() for link in detail.certifications}
+    skills = [
+        s for band in detail.skill_bands for s in band.skills if s.kind != SkillKind.CERTIFICATION
+    ]
+    bare = {s.name.casefold() for s in skills}
+    # Each bare name with an acronym'd twin among the role's skills -> the twin's name.
+    fuller = {
+        base: s.name for s in skills if (base := _base_name(s.name)) is not None and base in bare
+    }
+    seen: set[str] = set()
+    bands: list[SkillBandView] = []
+    others: list[str] = []
+    for band in detail.skill_bands:
+        names: list[str] = []
+        for skill in band.skills:
+            if skill.kind == SkillKind.CERTIFICATION:
+                if skill.id not in qualifying and skill.name.casefold() not in qualifying:
+                    others.append(skill.name)
+                continue
+            base = _base_name(skill.name)
+            key = base if base is not None and base in fuller else skill.name.casefold()
+            name = fuller.get(key, skill.name)
+            if key in seen:
+                continue  # its twin is listed already, in this band or a heavier one
+            seen.add(key)
+            names.append(name)
+        if names:
+            bands.append(SkillBandView(band.label, names))
+    return RoleSkills(bands, others)

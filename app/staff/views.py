@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -80,6 +79,7 @@ class RunRow:
     started: str
     finished: str
     kind: str
+    file: str  # the file an ingest read ("" for a scrape); long names wrap anywhere
     outcome: str
     counts: dict[str, int]
     error: str
@@ -103,14 +103,16 @@ RUN_COUNTS = ("new", "updated", "unchanged", "closed", "reopened", "failed")
 def run_row(run: ScrapeRun) -> RunRow:
     status = str(run.status)
     if run.finished_at:
-        finished = when(run.finished_at, seconds=True)
+        # The time alone when the run ended the day it started: the column stays narrow.
+        same_day = run.finished_at.date() == run.started_at.date()
+        finished = run.finished_at.strftime("%H:%M:%S") if same_day else when(run.finished_at, True)
     else:
         finished = "Not yet" if status == "running" else "Unknown"
-    kind = run.kind + (f" ({run.params['file']})" if (run.params or {}).get("file") else "")
     return RunRow(
         started=when(run.started_at),
         finished=finished,
-        kind=kind,
+        kind=run.kind,
+        file=str((run.params or {}).get("file") or ""),
         outcome=RUN_OUTCOMES.get(status, status),
         counts={name.capitalize(): getattr(run, name) for name in RUN_COUNTS},
         error=run.error or "",
@@ -300,13 +302,13 @@ def field_label(name: str) -> str:
 
 
 def shown(value: Any) -> str:
-    """A document value as one readable line (lists joined, mappings as "key: value")."""
+    """A document value as one readable line: lists joined, mappings as "key: value"."""
     if value is None or value == "" or value == [] or value == {}:
         return "(empty)"
     if isinstance(value, dict):
         if all(isinstance(v, int | float) for v in value.values()):
             return "; ".join(f"{k}: {v:g}" for k, v in value.items())
-        return json.dumps(value, ensure_ascii=False)
+        return ", ".join(f"{k}: {shown(v)}" for k, v in value.items())
     if isinstance(value, list):
         return "; ".join(shown(v) if isinstance(v, dict) else str(v) for v in value)
     return str(value)
@@ -499,13 +501,146 @@ AUDIT_ACTIONS = (
 
 
 @dataclass(frozen=True)
+class DetailLine:
+    """One line of an audit entry's details, in one of three shapes (`shape`):
+
+    - "change": a value changed, `before` → `after`;
+    - "items": a list or mapping changed, what was `added`, `removed` and `changed` in it;
+    - "fact": what was recorded, `after` alone (who was invited, which key was revoked).
+    """
+
+    field: str
+    shape: str
+    before: str = ""
+    after: str = ""
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+
+
+# Top-level keys recorded as an [old, new] pair by these actions (elsewhere a two-item list,
+# such as an invitation's two roles, is just a list).
+PAIR_ACTIONS = {
+    "account.enable": ("is_active",),
+    "account.disable": ("is_active",),
+    "account.roles": ("roles",),
+    "user.enable": ("is_active",),
+    "user.disable": ("is_active",),
+}
+AUDIT_LABELS = {
+    "is_active": "Account active",
+    "versions": "Versions written",
+    "reverted_to": "Reverted to version",
+    "work_roles": "Work roles",
+    "opm_code": "OPM cyber code",
+}
+DETAIL_VALUE_MAX = 300  # characters of one value (a description), then "…"
+DETAIL_ITEMS_MAX = 20  # items of one list, then "and N more"
+
+
+def _audit_label(name: str) -> str:
+    return AUDIT_LABELS.get(name) or field_label(name)
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    text = shown(value)
+    return text if len(text) <= DETAIL_VALUE_MAX else text[: DETAIL_VALUE_MAX - 1] + "…"
+
+
+def _capped(items: list[str]) -> tuple[str, ...]:
+    if len(items) <= DETAIL_ITEMS_MAX:
+        return tuple(items)
+    return (*items[:DETAIL_ITEMS_MAX], f"and {len(items) - DETAIL_ITEMS_MAX} more")
+
+
+def change_line(name: str, before: Any, after: Any) -> DetailLine:
+    """One changed field: lists and mappings as what was added and removed, else old → new."""
+    label = _audit_label(name)
+    empty = (None, "", [], {})
+    if (
+        isinstance(before, list | type(None))
+        and isinstance(after, list | type(None))
+        and (before or after)
+    ):
+        old, new = [_short(v) for v in before or []], [_short(v) for v in after or []]
+        return DetailLine(
+            label, "items",
+            added=_capped([v for v in new if v not in old]),
+            removed=_capped([v for v in old if v not in new]),
+        )  # fmt: skip
+    if (
+        isinstance(before, dict | type(None))
+        and isinstance(after, dict | type(None))
+        and (before or after)
+    ):
+        old_map, new_map = before or {}, after or {}
+        return DetailLine(
+            label, "items",
+            added=_capped([f"{k}: {_short(v)}" for k, v in new_map.items() if k not in old_map]),
+            removed=_capped([f"{k}: {_short(v)}" for k, v in old_map.items() if k not in new_map]),
+            changed=_capped([
+                f"{k}: {_short(old_map[k])} → {_short(v)}"
+                for k, v in new_map.items() if k in old_map and old_map[k] != v
+            ]),
+        )  # fmt: skip
+    return DetailLine(
+        label,
+        "change",
+        before="(empty)" if before in empty else _short(before),
+        after="(empty)" if after in empty else _short(after),
+    )
+
+
+def _fact(name: str, value: Any) -> DetailLine:
+    if name == "versions" and isinstance(value, list):
+        value = [" ".join(str(part) for part in v) if isinstance(v, list) else v for v in value]
+    return DetailLine(_audit_label(name), "fact", after=_short(value))
+
+
+def audit_details(action: str, changes: dict[str, Any] | None) -> list[DetailLine]:
+    """An audit entry's recorded changes as lines people read, never raw JSON.
+
+    Edits record {"fields": {name: [old, new]}}, classification reviews {"before": {...},
+    "after": {...}}, account changes [old, new] pairs (`PAIR_ACTIONS`); anything else is a
+    fact of the entry, shown as "name: value".
+    """
+    changes = dict(changes or {})
+    lines: list[DetailLine] = []
+    fields = changes.pop("fields", None)
+    if isinstance(fields, dict):
+        lines += [
+            change_line(name, pair[0], pair[1])
+            for name, pair in fields.items()
+            if isinstance(pair, list) and len(pair) == 2
+        ]
+    before, after = changes.get("before"), changes.get("after")
+    if isinstance(before, dict) and isinstance(after, dict):
+        del changes["before"], changes["after"]
+        names = list(after) + [n for n in before if n not in after]
+        lines += [
+            change_line(n, before.get(n), after.get(n))
+            for n in names
+            if before.get(n) != after.get(n)
+        ]
+    pairs = PAIR_ACTIONS.get(action, ())
+    for name, value in changes.items():
+        if name in pairs and isinstance(value, list) and len(value) == 2:
+            lines.append(change_line(name, value[0], value[1]))
+        else:
+            lines.append(_fact(name, value))
+    return lines
+
+
+@dataclass(frozen=True)
 class AuditRow:
     at: str
     actor: str
     action: str
     entity: str
     note: str
-    details: str
+    details: list[DetailLine]
     link: str | None  # the entry's history, for catalog changes
 
 
@@ -515,22 +650,13 @@ def audit_row(entry: AuditEntry) -> AuditRow:
         link = url_for(
             "staff.entry_history", slug=SLUG_OF[entry.entity_type], ident=entry.entity_id
         )
-    fields = (entry.changes or {}).get("fields")
-    if isinstance(fields, dict) and fields:
-        details = "; ".join(
-            f"{field_label(name)}: {shown(pair[0])} → {shown(pair[1])}"
-            for name, pair in fields.items()
-            if isinstance(pair, list) and len(pair) == 2
-        )
-    else:
-        details = json.dumps(entry.changes or {}, ensure_ascii=False)
     return AuditRow(
         at=when(entry.at, seconds=True),
         actor=entry.actor,
         action=entry.action,
         entity=f"{entry.entity_type} {entry.entity_id or ''}".strip(),
         note=entry.note or "",
-        details=details[:600],
+        details=audit_details(entry.action, entry.changes),
         link=link,
     )
 
