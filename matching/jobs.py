@@ -529,7 +529,9 @@ class JobIndex(BaseEstimator):
                     np.float64,
                 )
                 scores = self._score_features(
-                    skills, _counts_matrix(role_idx, role_ptr, n_role_terms, np.float64)
+                    skills,
+                    _counts_matrix(role_idx, role_ptr, n_role_terms, np.float64),
+                    [p.text or p.title or "" for p in batch],
                 )
             self.job_roles_[start : start + len(batch)] = scores
         job_skills = _counts_matrix(skill_idx, skill_ptr, n_skills)
@@ -571,9 +573,14 @@ class JobIndex(BaseEstimator):
         return staff
 
     def _score_features(
-        self, skill_counts: sparse.csr_matrix, role_term_counts: sparse.csr_matrix
+        self,
+        skill_counts: sparse.csr_matrix,
+        role_term_counts: sparse.csr_matrix,
+        texts: Sequence[str] | None = None,
     ) -> np.ndarray:
-        """Calibrated role scores 0-100 from raw counts, exactly as RoleMatcher builds them."""
+        """Calibrated role scores 0-100 from raw counts, as RoleMatcher builds them; with
+        `texts`, the title evidence of matching.titles too (skills lists and repeated lines
+        are not down-weighted on this fast path)."""
         matcher = self.role_matcher_
         skills = skill_counts.copy()
         skills.data = 1.0 + np.log(skills.data)  # SkillProfiler: 1 + log(count)
@@ -583,7 +590,10 @@ class JobIndex(BaseEstimator):
             terms.data = 1.0 + np.log(terms.data)
         terms = normalize(terms.multiply(vec.idf_[None, :]).tocsr())
         text = np.asarray((terms @ matcher.text_similarity_.role_matrix_).todense())
-        features = sparse.hstack([skills, sparse.csr_matrix(text)]).tocsr()
+        parts = [skills, sparse.csr_matrix(text)]
+        if texts is not None:
+            parts.append(sparse.csr_matrix(matcher.title_reader_.transform(texts)))
+        features = sparse.hstack(parts).tocsr()
         return 100.0 * matcher.ranker_.predict_proba(features)
 
     def _build_tfidf(self, vocab_counts: tuple[dict[str, int], sparse.csr_matrix]) -> None:
