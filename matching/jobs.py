@@ -16,9 +16,12 @@ context), two minutes for 50,000 postings. By default (`exact_roles=False`) post
 featurised by a fast path that feeds the *same* fitted calibrated ranker with the same feature
 layout: skill counts from exact lexicon aliases (longest match, case-sensitive aliases
 respected, no typo search and no negation context: postings are edited text that lists what
-the job needs) and the role-text TF-IDF computed with the role matcher's own fitted vectorizer
-vocabulary and idf. On the sample USAJOBS postings the two agree on the top role. The person's
-text always goes through the full extractor.
+the job needs), weighed as `matching.roles.skill_features` weighs them for the full matcher
+(on the text's `matching.sections.layout`: repeated lines blanked, skills named only in
+skills lists at `LIST_WEIGHT`), the role-text TF-IDF computed with the role matcher's own
+fitted vectorizer vocabulary and idf, and the title evidence of its `TitleReader`. On the
+sample USAJOBS postings the two agree on the top role. The person's text always goes through
+the full extractor (`RoleMatcher.features`).
 
 Staff-set roles. A posting whose work roles OPM staff set or confirmed (`JobPosting.roles`,
 primary first) is not classified: its role scores are `STAFF_ROLE_SCORES` for those roles, in
@@ -52,7 +55,8 @@ from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import ThreadpoolController
 
 from matching.extract import SkillMention, credited_skill_ids
-from matching.roles import MATCH_THRESHOLD, RoleMatcher
+from matching.roles import MATCH_THRESHOLD, RoleMatcher, skill_features
+from matching.sections import layout
 
 # -- code lists -------------------------------------------------------------------------------
 
@@ -315,6 +319,10 @@ class _PostingFeaturizer:
             keys = ["and" if k == "&" else k for k in keys]
         return self._skills(text, keys), words
 
+    def skill_columns(self, text: str) -> list[int]:
+        """Skill columns of exact alias matches only (with repeats)."""
+        return self.analyse(text)[0]
+
     def tokens(self, text: str) -> list[str]:
         """Word tokens only (for a query)."""
         return self._scan(text)[2]
@@ -506,9 +514,12 @@ class JobIndex(BaseEstimator):
         for start in range(0, len(postings), step):
             batch = postings[start : start + step]
             role_idx, role_ptr = array("i"), array("q", [0])
-            for posting in batch:
-                text = posting.text or posting.title or ""
-                skills, tokens = feat.analyse(text)
+            list_idx, list_ptr = array("i"), array("q", [0])
+            texts = [p.text or p.title or "" for p in batch]
+            # Repeated lines blanked, skills lists marked: the full matcher's layout.
+            layouts = [layout(t) for t in texts]
+            for lines in layouts:
+                skills, tokens = feat.analyse(lines.text)
                 counts = Counter(tokens)  # one entry per distinct term keeps memory down
                 term_idx.extend([vocab.setdefault(t, len(vocab)) for t in counts])
                 term_cnt.extend(counts.values())
@@ -518,8 +529,14 @@ class JobIndex(BaseEstimator):
                 if not self.exact_roles:
                     role_idx.extend(feat.role_terms(tokens))
                     role_ptr.append(len(role_idx))
+                    unlisted = lines.unlisted_text()
+                    if unlisted is not None and skills:
+                        # Skills named only in skills lists (see matching.sections).
+                        outside = set(feat.skill_columns(unlisted))
+                        list_idx.extend({c for c in skills if c not in outside})
+                    list_ptr.append(len(list_idx))
             if self.exact_roles:
-                scores = matcher.score_texts([p.text or p.title or "" for p in batch])
+                scores = matcher.score_texts(texts)
             else:
                 lo, hi = skill_ptr[start], skill_ptr[start + len(batch)]
                 skills = _counts_matrix(
@@ -530,8 +547,9 @@ class JobIndex(BaseEstimator):
                 )
                 scores = self._score_features(
                     skills,
+                    _counts_matrix(list_idx, list_ptr, n_skills, np.float64),
                     _counts_matrix(role_idx, role_ptr, n_role_terms, np.float64),
-                    [p.text or p.title or "" for p in batch],
+                    matcher.title_reader_.transform_layouts(texts, layouts),
                 )
             self.job_roles_[start : start + len(batch)] = scores
         job_skills = _counts_matrix(skill_idx, skill_ptr, n_skills)
@@ -575,26 +593,31 @@ class JobIndex(BaseEstimator):
     def _score_features(
         self,
         skill_counts: sparse.csr_matrix,
+        listed: sparse.csr_matrix,
         role_term_counts: sparse.csr_matrix,
-        texts: Sequence[str] | None = None,
+        titles: np.ndarray,
     ) -> np.ndarray:
-        """Calibrated role scores 0-100 from raw counts, as RoleMatcher builds them; with
-        `texts`, the title evidence of matching.titles too (skills lists and repeated lines
-        are not down-weighted on this fast path)."""
+        """Calibrated role scores 0-100 from raw counts, as RoleMatcher builds them.
+
+        `listed` marks the skills named only in skills lists (a subset of `skill_counts`'s
+        cells), `titles` is TitleReader's output: the same features, by the same functions.
+        """
         matcher = self.role_matcher_
-        skills = skill_counts.copy()
-        skills.data = 1.0 + np.log(skills.data)  # SkillProfiler: 1 + log(count)
+        # Same sparsity as skill_counts (listed is a subset), so the data arrays line up.
+        marks = skill_counts.copy()
+        marks.data = np.ones_like(marks.data)
+        marks = (marks + listed).tocsr()
+        marks.sort_indices()
+        skill_counts.sort_indices()
+        skills = skill_features(skill_counts, marks.data > 1.0)
         vec = matcher.text_similarity_.vectorizer_
         terms = role_term_counts.copy()
         if vec.sublinear_tf:
             terms.data = 1.0 + np.log(terms.data)
         terms = normalize(terms.multiply(vec.idf_[None, :]).tocsr())
         text = np.asarray((terms @ matcher.text_similarity_.role_matrix_).todense())
-        parts = [skills, sparse.csr_matrix(text)]
-        if texts is not None:
-            parts.append(sparse.csr_matrix(matcher.title_reader_.transform(texts)))
-        features = sparse.hstack(parts).tocsr()
-        return 100.0 * matcher.ranker_.predict_proba(features)
+        features = sparse.hstack([skills, sparse.csr_matrix(text), sparse.csr_matrix(titles)])
+        return 100.0 * matcher.ranker_.predict_proba(features.tocsr())
 
     def _build_tfidf(self, vocab_counts: tuple[dict[str, int], sparse.csr_matrix]) -> None:
         vocab, counts = vocab_counts
@@ -700,10 +723,8 @@ class JobIndex(BaseEstimator):
         check_is_fitted(self, "job_roles_")
         matcher = self.role_matcher_
         mentions = matcher.extract(text)
-        skills = matcher.profiler_.mentions_to_matrix([mentions])
         with _one_blas_thread():
-            sims = matcher.text_similarity_.transform_with_mentions([text], [mentions])
-            features = sparse.hstack([skills, sparse.csr_matrix(sims)]).tocsr()
+            features = matcher.features([text], [mentions])
             scores = 100.0 * matcher.ranker_.predict_proba(features)[0]
         return scores, mentions
 

@@ -48,7 +48,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from matching.catalog import CatalogSpec, RoleSpec, SkillSpec
 from matching.extract import SkillExtractor, SkillMention
-from matching.sections import Layout, layout
+from matching.sections import LIST_WEIGHT, Layout, layout
 from matching.titles import TitleReader
 
 DEFAULT_GENERAL_SKILLS = Path(__file__).resolve().parent.parent / "data" / "general_skills.yaml"
@@ -115,6 +115,22 @@ def visible_mentions(lines: Layout, mentions: Sequence[SkillMention]) -> list[Sk
     return [m for m in mentions if text[m.start : m.end] == m.text]
 
 
+def skill_features(
+    counts: sparse.csr_matrix, listed: np.ndarray | None = None
+) -> sparse.csr_matrix:
+    """SkillProfiler's cells from mention counts: w x (1 + log(count)).
+
+    `counts` is a canonical CSR (sorted indices, no duplicates); `listed`, aligned with its
+    `data`, is True where the skill is named only in skills lists (w = LIST_WEIGHT), else
+    w = 1. The one place the weighting lives: the fast path of `matching.jobs` uses it too.
+    """
+    out = counts.astype(float, copy=True)
+    out.data = 1.0 + np.log(out.data)
+    if listed is not None and listed.any():
+        out.data[listed] *= LIST_WEIGHT
+    return out
+
+
 def _require_catalog(catalog: CatalogSpec | None, owner: str) -> CatalogSpec:
     if catalog is None:
         raise ValueError(f"{owner} needs a catalog (a matching.catalog.CatalogSpec)")
@@ -168,24 +184,30 @@ class SkillProfiler(TransformerMixin, BaseEstimator):
         With `layouts` (one per text), each skill weighs its best line's weight.
         """
         check_is_fitted(self, "extractor_")
-        rows, cols, vals = [], [], []
+        cols: list[int] = []
+        vals: list[int] = []
+        listed: list[bool] = []
+        indptr = [0]
         for row, doc in enumerate(mentions):
             counts: dict[int, int] = {}
-            best: dict[int, float] = {}
+            unlisted: set[int] = set()
             lines = layouts[row] if layouts is not None else None
             for m in doc:
                 if m.credited:
                     col = self.skill_index_[m.skill_id]
                     counts[col] = counts.get(col, 0) + 1
-                    if lines is not None and best.get(col, 0.0) < 1.0:
-                        best[col] = max(best.get(col, 0.0), lines.weight_at(m.start))
+                    if lines is None or lines.weight_at(m.start) >= 1.0:
+                        unlisted.add(col)
             for col in sorted(counts):
-                rows.append(row)
                 cols.append(col)
-                vals.append(best.get(col, 1.0) * (1.0 + np.log(counts[col])))
-        return sparse.csr_matrix(
-            (vals, (rows, cols)), shape=(len(mentions), self.n_features_out_), dtype=float
+                vals.append(counts[col])
+                listed.append(col not in unlisted)
+            indptr.append(len(cols))
+        counts_matrix = sparse.csr_matrix(
+            (np.array(vals, dtype=float), np.array(cols, dtype=np.int32), indptr),
+            shape=(len(mentions), self.n_features_out_),
         )
+        return skill_features(counts_matrix, np.array(listed, dtype=bool))
 
     def transform(self, X: Iterable[str]) -> sparse.csr_matrix:
         check_is_fitted(self, "extractor_")
