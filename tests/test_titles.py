@@ -1,12 +1,10 @@
-"""matching.titles and the signals it feeds (issues 17 and 18): titles, repeats, the gate."""
+"""matching.titles and the signals it feeds (issue 17): titles, the domain gate, ties."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from matching.roles import MATCH_THRESHOLD, RoleMatcher
-from matching.sections import LIST_WEIGHT, layout
 from matching.titles import TitleReader, load_titles
 from tests.matcher_helpers import SOC_RESUME, catalog, matcher
 
@@ -42,28 +40,6 @@ def test_titles_are_read_on_title_lines_and_not_in_office_names():
     evidence, _, _ = reader.read("IT Specialist (APPSW)\nOffice of the CISO")
     assert evidence[roles.index("OG-WRL-007")] == 0.0
     assert evidence[roles.index("DD-WRL-003")] == 1.0
-
-
-def test_repeated_text_does_not_raise_a_score(fitted):
-    once = fitted.score_texts([SOC_RESUME])[0]
-    for thrice in (
-        "\n\n".join([SOC_RESUME] * 3),
-        SOC_RESUME + "\n" + SOC_RESUME + "\n" + SOC_RESUME,
-    ):
-        assert np.abs(fitted.score_texts([thrice])[0] - once).max() <= 1.0
-
-
-def test_repeated_lines_are_blanked_with_offsets_kept():
-    text = "Splunk alert triage\nSplunk alert triage\nOther line"
-    lines = layout(text)
-    assert len(lines.text) == len(text)
-    assert lines.text.count("Splunk") == 1
-
-
-def test_a_skills_list_weighs_less_than_duties():
-    lines = layout("Jane Doe\nEXPERIENCE\nTuned Splunk searches.\nSKILLS\nSplunk, Python")
-    assert lines.weight_at(lines.text.index("Tuned")) == 1.0
-    assert lines.weight_at(lines.text.rindex("Splunk")) == LIST_WEIGHT
 
 
 @pytest.mark.parametrize(
