@@ -149,10 +149,11 @@ def layout(text: str) -> Layout:
             blanked = True
             weights.append(LIST_WEIGHT if in_list else 1.0)
             continue
+        if len(line) > 200:
+            # Before the line's own key is seen: a line that is one long sentence is new.
+            blanked = _blank_repeated_sentences(text, start, end, seen, chars) or blanked
         if key:
             seen.add(key)
-        if len(line) > 200:
-            blanked = _blank_repeated_sentences(text, start, end, seen, chars) or blanked
         if skills_head:
             weights.append(LIST_WEIGHT)
             continue

@@ -46,3 +46,11 @@ def test_list_lines_are_blanked_in_the_unlisted_text():
     assert unlisted is not None and len(unlisted) == len(text)
     assert unlisted.count("Splunk") == 1 and "Python" not in unlisted
     assert layout("Tuned Splunk searches.").unlisted_text() is None
+
+
+def test_a_long_line_of_one_sentence_is_kept():
+    # Lower-case notes with no sentence break: the line is its own only sentence, not a repeat.
+    text = "devops eng 5yrs. linux (rhel/ubuntu), terraform, ansible, jenkins, docker, k8s, " * 3
+    assert layout(text.strip()).text == text.strip()
+    repeated = layout("A long first sentence about Splunk tuning work. " * 6)
+    assert repeated.text.count("Splunk") == 1
