@@ -443,6 +443,7 @@ class RoleRanker(BaseEstimator):
         return self.calibrator_.predict_proba(features.reshape(-1, f))[:, 1].reshape(n, r)
 
     def predict_proba(self, X: Any) -> np.ndarray:
+        X = sparse.csr_matrix(X)  # once: the three reads below share it
         proba = self.calibrated_proba(X)
         titles, it_title = self._titles(X)
         has_cyber = self.cyber_evidence(X) >= self.min_evidence

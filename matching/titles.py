@@ -38,7 +38,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from matching.catalog import CatalogSpec
-from matching.lexicon import tokenize
+from matching.lexicon import TOKEN_RE, tokenize
 from matching.sections import Layout, layout
 
 DEFAULT_TITLES = Path(__file__).resolve().parent.parent / "data" / "titles.yaml"
@@ -198,8 +198,10 @@ class TitleReader(TransformerMixin, BaseEstimator):
     def _phrases(self, text: str, lines: Layout) -> list[tuple[int, TitleHit]]:
         found: list[tuple[int, TitleHit]] = []
         for start, end, at_head in lines.title_lines:
-            tokens = tokenize(text[start:end])
-            keys, n = tokens.keys, len(tokens)
+            # Spans and keys only (not tokenize's sentence gaps): this runs on every title line.
+            spans = [m.span() for m in TOKEN_RE.finditer(text, start, end)]
+            keys = ["and" if k == "&" else k for k in (text[a:b].lower() for a, b in spans)]
+            n = len(keys)
             weight = 1.0 if at_head else self.later_weight
             i = 0
             while i < n:
@@ -219,7 +221,7 @@ class TitleReader(TransformerMixin, BaseEstimator):
                     i = best + 1  # "Office of the CISO", "Department of ...": an office
                     continue
                 phrase = " ".join(keys[i : best + 1])
-                a, b = start + tokens.starts[i], start + tokens.ends[best]
+                a, b = spans[i][0], spans[best][1]
                 found.append((self.phrases_[phrase], TitleHit(a, b, text[a:b], weight)))
                 i = best + 1
         return found
