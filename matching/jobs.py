@@ -529,11 +529,14 @@ class JobIndex(BaseEstimator):
                 if not self.exact_roles:
                     role_idx.extend(feat.role_terms(tokens))
                     role_ptr.append(len(role_idx))
-                    unlisted = lines.unlisted_text()
-                    if unlisted is not None and skills:
-                        # Skills named only in skills lists (see matching.sections).
-                        outside = set(feat.skill_columns(unlisted))
-                        list_idx.extend({c for c in skills if c not in outside})
+                    listed = lines.list_text()
+                    if listed is not None and skills:
+                        # Skills named only in skills lists (matching.sections): as often in
+                        # the list lines as in the whole text.
+                        in_lists = Counter(feat.skill_columns(listed))
+                        if in_lists:
+                            everywhere = Counter(skills)
+                            list_idx.extend(c for c, k in in_lists.items() if k >= everywhere[c])
                     list_ptr.append(len(list_idx))
             if self.exact_roles:
                 scores = matcher.score_texts(texts)

@@ -67,20 +67,21 @@ class Layout:
             return 1.0
         return self.line_weights[max(0, bisect_right(self.line_starts, offset) - 1)]
 
-    def unlisted_text(self) -> str | None:
-        """`text` with its list lines blanked too (same length), None when it has no list line.
+    def list_text(self) -> str | None:
+        """The list lines of `text` (repeats blanked), one a line; None when it has none.
 
-        A skill found in it is named outside the skills lists (full weight); the fast path of
-        `matching.jobs` reads it to weigh skills as `weight_at` does, without offsets.
+        A skill named as often here as in the whole text is named only in skills lists; the
+        fast path of `matching.jobs` reads it to weigh skills as `weight_at` does, without
+        offsets (and scans only these lines a second time).
         """
         if LIST_WEIGHT not in self.line_weights:
             return None
-        chars = list(self.text)
-        ends = (*(s - 1 for s in self.line_starts[1:]), len(chars))
-        for start, end, weight in zip(self.line_starts, ends, self.line_weights, strict=True):
-            if weight < 1.0:
-                chars[start:end] = " " * (end - start)
-        return "".join(chars)
+        ends = (*(s - 1 for s in self.line_starts[1:]), len(self.text))
+        return "\n".join(
+            self.text[start:end]
+            for start, end, weight in zip(self.line_starts, ends, self.line_weights, strict=True)
+            if weight < 1.0
+        )
 
 
 def _key(segment: str) -> str:

@@ -39,13 +39,10 @@ def test_a_skills_list_weighs_less_than_duties():
     assert lines.weight_at(lines.text.rindex("Splunk")) == LIST_WEIGHT
 
 
-def test_list_lines_are_blanked_in_the_unlisted_text():
-    text = "EXPERIENCE\nTuned Splunk searches.\nSKILLS\nSplunk, Python"
-    lines = layout(text)
-    unlisted = lines.unlisted_text()
-    assert unlisted is not None and len(unlisted) == len(text)
-    assert unlisted.count("Splunk") == 1 and "Python" not in unlisted
-    assert layout("Tuned Splunk searches.").unlisted_text() is None
+def test_the_list_text_holds_only_the_list_lines():
+    lines = layout("EXPERIENCE\nTuned Splunk searches.\nSKILLS\nSplunk, Python")
+    assert lines.list_text() == "SKILLS\nSplunk, Python"
+    assert layout("Tuned Splunk searches.").list_text() is None
 
 
 def test_a_long_line_of_one_sentence_is_kept():
