@@ -84,8 +84,18 @@ class Layout:
         )
 
 
+# Punctuation -> space: a line's key is its words (str.translate + split is several times
+# faster than a regex over every line, and layout runs on every posting of the job index).
+_PUNCT = str.maketrans(
+    {c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~•▪●◦■□➢►✓✔·–—‘’“”…«»§¶†‡°±×÷"}
+)
+
+
 def _key(segment: str) -> str:
-    return " ".join(_WORD.findall(segment.lower()))
+    key = " ".join(segment.lower().translate(_PUNCT).split())
+    if not key.isascii() and not all(w.isalnum() for w in key.split(" ")):
+        return " ".join(_WORD.findall(segment.lower()))  # other symbols: the exact rule
+    return key
 
 
 def _is_heading(stripped: str, n_words: int) -> bool:
@@ -140,7 +150,7 @@ def layout(text: str) -> Layout:
         key = _key(stripped)
         words = key.count(" ") + 1 if key else 0
         heading = _is_heading(stripped, words)
-        skills_head = bool(_SKILLS_HEAD.match(stripped))
+        skills_head = words <= 8 and bool(_SKILLS_HEAD.match(stripped))
         if skills_head:
             in_list = True
         elif heading:
