@@ -278,6 +278,9 @@ class ResumeAnalysis:
     hiring_paths: list[str]
     signals: Signals
     format: int = RESULTS_FORMAT
+    # Every role scored the same (RoleRanking.tied): the order of `roles` is only catalog
+    # order, so it must not be shown as a ranking. Stored analyses without it were ranked.
+    tied: bool = False
 
     def with_eligibility(self, eligibility: Eligibility) -> ResumeAnalysis:
         """This analysis with its facts, pathways, hiring paths and signals replaced."""
@@ -292,6 +295,7 @@ class ResumeAnalysis:
             "document": asdict(self.document),
             "roles": [asdict(role) for role in self.roles],
             "confident": self.confident,
+            "tied": self.tied,
             "threshold": self.threshold,
             "role_scores": dict(self.role_scores),
             "mentions": [asdict(m) for m in self.mentions],
@@ -311,6 +315,7 @@ class ResumeAnalysis:
             document=DocumentInfo.from_dict(data.get("document", {})),
             roles=[RoleResult.from_dict(role) for role in data.get("roles", [])],
             confident=bool(data.get("confident", False)),
+            tied=bool(data.get("tied", False)),
             threshold=data.get("threshold", MATCH_THRESHOLD),
             role_scores=dict(data.get("role_scores", {})),
             mentions=[
@@ -686,7 +691,8 @@ def analyse_resume(
             little_text=len(text) < DocumentLimits().min_chars,
         ),
         roles=[role_result(role, text) for role in top],
-        confident=any(role.is_match for role in top),
+        confident=any(role.is_match for role in top) and not ranked.tied,
+        tied=ranked.tied,
         threshold=MATCH_THRESHOLD,
         role_scores={role.id: role.score for role in ranked},
         mentions=list(mentions),

@@ -26,7 +26,7 @@ from matching.catalog import SkillSpec
 
 # Letters/digits joined by '&', optional trailing '+'/'#', optional leading '.' at a word start
 # (the look-behind is a single character: start of text, space or opening punctuation).
-_TOKEN_RE = re.compile(
+TOKEN_RE = re.compile(
     r"""
     (?:(?<![^\s(\[{"'/,;:])\.(?=[^\W_]))?   # leading dot of .NET-style names
     [^\W_]+(?:&[^\W_]+)*                    # word, with R&D / ATT&CK joined
@@ -80,7 +80,7 @@ def tokenize(text: str) -> Tokens:
     starts: list[int] = []
     ends: list[int] = []
     surfaces: list[str] = []
-    for m in _TOKEN_RE.finditer(text):
+    for m in TOKEN_RE.finditer(text):
         start, end = m.span()
         starts.append(start)
         ends.append(end)

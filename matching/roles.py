@@ -32,9 +32,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import yaml
 from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -45,13 +48,27 @@ from sklearn.utils.validation import check_is_fitted
 
 from matching.catalog import CatalogSpec, RoleSpec, SkillSpec
 from matching.extract import SkillExtractor, SkillMention
+from matching.sections import LIST_WEIGHT, Layout, layout
+from matching.titles import TitleReader
 
-# A role "matches" when its calibrated score reaches this. Chosen on matching/devset/dev.jsonl
-# (103 cyber texts, 29 negatives) with `python -m matching.evaluate`; the sweep of the top
-# score per text gave: threshold 50 -> 97.1% of cyber texts matched / 6.9% false matches,
-# 55-65 -> 96.1% / 3.4% (a plateau), 70 -> 95.1% / 3.4%, 75 -> 93.2% / 0%. 60 is the middle
-# of the plateau. The dev set picked this number, so the figures are optimistic for new text.
+DEFAULT_GENERAL_SKILLS = Path(__file__).resolve().parent.parent / "data" / "general_skills.yaml"
+
+# A role "matches" when its calibrated score reaches this. Revisited on the enlarged dev set
+# (matching/devset/*.jsonl: 229 cyber texts, 119 negatives) with `python -m matching.evaluate`
+# after the title, layout and domain-gate signals: the sweep of the top score per text gave
+# 50-55 -> 93.0% of cyber texts matched / 4.2% false matches, 60-75 -> 92.6-90.8% / 3.4%
+# (a plateau), 80 -> 89.1% / 2.5%, 90 -> 60.3% / 0.8%. 60 keeps the most cyber texts on the
+# plateau (and the gate's scale of 0.5 keeps gated texts under 50). The dev set picked this
+# number, so the figures are optimistic for new text.
 MATCH_THRESHOLD = 60.0
+
+# How far a title lifts its role toward 100 (see RoleRanker): a title-only text scores
+# TITLE_LIFT x 100 for the role its title names.
+TITLE_LIFT = 0.85
+# Cyber evidence a text needs (besides an IT or cyber title) for any role to reach a match,
+# and the factor applied to every score of a text without it (see RoleRanker).
+MIN_CYBER_EVIDENCE = 4.0
+GATE_SCALE = 0.5
 
 _NON_EVIDENCE_KINDS = frozenset({"certification", "clearance"})
 _PRODUCT_KINDS = frozenset({"tool", "platform"})
@@ -85,6 +102,35 @@ def role_skill_matrix(catalog: CatalogSpec) -> np.ndarray:
     return matrix
 
 
+@lru_cache(maxsize=8)
+def load_general_skills(path: Path = DEFAULT_GENERAL_SKILLS) -> frozenset[str]:
+    """The skill ids of data/general_skills.yaml (every group): no cyber evidence alone."""
+    doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    return frozenset(str(i) for ids in doc.values() for i in (ids or ()))
+
+
+def visible_mentions(lines: Layout, mentions: Sequence[SkillMention]) -> list[SkillMention]:
+    """The mentions outside text `lines` blanked as repeated (all of them when none is)."""
+    text = lines.text
+    return [m for m in mentions if text[m.start : m.end] == m.text]
+
+
+def skill_features(
+    counts: sparse.csr_matrix, listed: np.ndarray | None = None
+) -> sparse.csr_matrix:
+    """SkillProfiler's cells from mention counts: w x (1 + log(count)).
+
+    `counts` is a canonical CSR (sorted indices, no duplicates); `listed`, aligned with its
+    `data`, is True where the skill is named only in skills lists (w = LIST_WEIGHT), else
+    w = 1. The one place the weighting lives: the fast path of `matching.jobs` uses it too.
+    """
+    out = counts.astype(float, copy=True)
+    out.data = 1.0 + np.log(out.data)
+    if listed is not None and listed.any():
+        out.data[listed] *= LIST_WEIGHT
+    return out
+
+
 def _require_catalog(catalog: CatalogSpec | None, owner: str) -> CatalogSpec:
     if catalog is None:
         raise ValueError(f"{owner} needs a catalog (a matching.catalog.CatalogSpec)")
@@ -103,8 +149,11 @@ def _as_texts(X: Iterable[str] | str) -> list[str]:
 class SkillProfiler(TransformerMixin, BaseEstimator):
     """Texts -> sparse (n_texts, n_skills) matrix of credited skill mentions.
 
-    A cell holds 1 + log(count) for a skill the text credits (negated or aspirational
-    mentions do not count), 0 otherwise. Columns follow `catalog.skills`.
+    A cell holds w x (1 + log(count)) for a skill the text credits (negated or aspirational
+    mentions do not count), 0 otherwise. Columns follow `catalog.skills`. Repeated lines and
+    sentences are blanked first (`matching.sections.layout`), so a text pasted twice counts
+    each mention once; w is 1 when the skill is named in experience, duties or prose, and
+    `matching.sections.LIST_WEIGHT` when it is named only in a skills list.
     """
 
     def __init__(self, catalog: CatalogSpec | None = None, fuzzy: bool = True) -> None:
@@ -125,27 +174,45 @@ class SkillProfiler(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "extractor_")
         return self.extractor_.extract(text or "")
 
-    def mentions_to_matrix(self, mentions: Sequence[Sequence[SkillMention]]) -> sparse.csr_matrix:
-        """The transform's output for already-extracted mentions (one list per text)."""
+    def mentions_to_matrix(
+        self,
+        mentions: Sequence[Sequence[SkillMention]],
+        layouts: Sequence[Layout] | None = None,
+    ) -> sparse.csr_matrix:
+        """The transform's output for already-extracted mentions (one list per text).
+
+        With `layouts` (one per text), each skill weighs its best line's weight.
+        """
         check_is_fitted(self, "extractor_")
-        rows, cols, vals = [], [], []
+        cols: list[int] = []
+        vals: list[int] = []
+        listed: list[bool] = []
+        indptr = [0]
         for row, doc in enumerate(mentions):
             counts: dict[int, int] = {}
+            unlisted: set[int] = set()
+            lines = layouts[row] if layouts is not None else None
             for m in doc:
                 if m.credited:
                     col = self.skill_index_[m.skill_id]
                     counts[col] = counts.get(col, 0) + 1
+                    if lines is None or lines.weight_at(m.start) >= 1.0:
+                        unlisted.add(col)
             for col in sorted(counts):
-                rows.append(row)
                 cols.append(col)
-                vals.append(1.0 + np.log(counts[col]))
-        return sparse.csr_matrix(
-            (vals, (rows, cols)), shape=(len(mentions), self.n_features_out_), dtype=float
+                vals.append(counts[col])
+                listed.append(col not in unlisted)
+            indptr.append(len(cols))
+        counts_matrix = sparse.csr_matrix(
+            (np.array(vals, dtype=float), np.array(cols, dtype=np.int32), indptr),
+            shape=(len(mentions), self.n_features_out_),
         )
+        return skill_features(counts_matrix, np.array(listed, dtype=bool))
 
     def transform(self, X: Iterable[str]) -> sparse.csr_matrix:
         check_is_fitted(self, "extractor_")
-        return self.mentions_to_matrix([self.extractor_.extract(t) for t in _as_texts(X)])
+        layouts = [layout(t) for t in _as_texts(X)]
+        return self.mentions_to_matrix([self.extractor_.extract(x.text) for x in layouts], layouts)
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         check_is_fitted(self, "skill_ids_")
@@ -202,8 +269,9 @@ class RoleTextSimilarity(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X: Iterable[str]) -> np.ndarray:
+        """Similarities of the texts with repeated lines blanked (`matching.sections`)."""
         check_is_fitted(self, "vectorizer_")
-        texts = _as_texts(X)
+        texts = [layout(t).text for t in _as_texts(X)]
         mentions = [self.extractor_.extract(t) for t in texts] if self.extractor_ else None
         return self.transform_with_mentions(texts, mentions)
 
@@ -223,9 +291,10 @@ class RoleTextSimilarity(TransformerMixin, BaseEstimator):
 
 
 class RoleRanker(BaseEstimator):
-    """[skill matrix | text similarities] -> calibrated per-role match probability.
+    """[skill matrix | text similarities | title evidence] -> calibrated per-role probability.
 
-    `fit(X, Y)`: X is the FeatureUnion output (n, n_skills + n_roles); Y is an (n, n_roles)
+    `fit(X, Y)`: X is the FeatureUnion output (n, n_skills + n_roles + n_roles + 1; the title
+    columns of `matching.titles.TitleReader` may be left out); Y is an (n, n_roles)
     0/1 matrix, 1 where the role fits the text (pseudo-documents from the catalog; a row of
     zeros is a text that fits no role). The role profiles come from the catalog; only the
     calibration is learned from (X, Y).
@@ -233,7 +302,19 @@ class RoleRanker(BaseEstimator):
     - `decision_function(X)`: raw scores, (1 - text_weight) x skill cosine + text_weight x
       text similarity;
     - `predict_proba(X)`: calibrated probability per role (independent per role, not a
-      distribution over roles);
+      distribution over roles), then two effects the calibration does not learn:
+      1. *title lift*: p + (1 - p) x `title_lift` x t, with t the role's title evidence
+         (0-1), so a title a text stands under weighs more than any skills list; a title
+         that is not IT or cyber by itself (``it: false`` in data/titles.yaml) lifts only
+         when the text has cyber evidence (below);
+      2. *domain gate*: a text whose cyber evidence, the specificity-weighted sum of the
+         distinct lexicon skills it credits that are not general domain skills
+         (data/general_skills.yaml: management, legal, plant operations, audit, physical
+         security, training, office), stays under `min_evidence`, and that has no IT or
+         cyber title, has every probability multiplied by `gate_scale` (order kept), so
+         management, legal, operations or sales language alone never reaches
+         MATCH_THRESHOLD (SCADA, PLC and DCS are operations words, legal research is legal
+         work: the OT and legal roles need cyber evidence beside them);
     - `predict(X)`: best role id per text; `score(X, Y)`: share of texts whose best role is a
       fitting one.
     """
@@ -243,16 +324,30 @@ class RoleRanker(BaseEstimator):
         catalog: CatalogSpec | None = None,
         text_weight: float = 0.35,
         C: float = 1.0,
+        title_lift: float = TITLE_LIFT,
+        min_evidence: float = MIN_CYBER_EVIDENCE,
+        gate_scale: float = GATE_SCALE,
+        general_skills_path: str | Path | None = None,
     ) -> None:
         self.catalog = catalog
         self.text_weight = text_weight
         self.C = C
+        self.title_lift = title_lift
+        self.min_evidence = min_evidence
+        self.gate_scale = gate_scale
+        self.general_skills_path = general_skills_path
 
     def fit(self, X: Any, Y: Any, sample_weight: Any = None) -> RoleRanker:
         """Fit the calibration; `sample_weight` (one weight per text) weighs its rows."""
         catalog = _require_catalog(self.catalog, "RoleRanker")
         self.role_ids_ = np.array([r.id for r in catalog.roles], dtype=object)
         self.n_skills_ = len(catalog.skills)
+        general = load_general_skills(Path(self.general_skills_path or DEFAULT_GENERAL_SKILLS))
+        # Cyber evidence: distinct credited skills that are not general domain skills (see
+        # the class docstring), scaled by specificity.
+        self.cyber_weights_ = skill_specificity(catalog) * np.array(
+            [s.id not in general for s in catalog.skills], dtype=float
+        )
         self.specificity_ = skill_specificity(catalog)
         self.role_weights_ = role_skill_matrix(catalog)
         profile = self.role_weights_ * self.specificity_[:, None]
@@ -279,11 +374,32 @@ class RoleRanker(BaseEstimator):
     def _split(self, X: Any) -> tuple[sparse.csr_matrix, np.ndarray]:
         X = sparse.csr_matrix(X)
         n_roles = len(self.role_ids_)
-        if X.shape[1] != self.n_skills_ + n_roles:
-            raise ValueError(f"expected {self.n_skills_ + n_roles} columns, got {X.shape[1]}")
+        if X.shape[1] not in (self.n_skills_ + n_roles, self.n_skills_ + 2 * n_roles + 1):
+            raise ValueError(
+                f"expected {self.n_skills_ + n_roles} or {self.n_skills_ + 2 * n_roles + 1} "
+                f"columns, got {X.shape[1]}"
+            )
         skills = X[:, : self.n_skills_]
-        text = np.asarray(X[:, self.n_skills_ :].todense())
+        text = np.asarray(X[:, self.n_skills_ : self.n_skills_ + n_roles].todense())
         return skills, text
+
+    def _titles(self, X: Any) -> tuple[np.ndarray, np.ndarray]:
+        """(title evidence (n, n_roles), IT-title flag (n,)); zeros without title columns."""
+        X = sparse.csr_matrix(X)
+        n_roles = len(self.role_ids_)
+        start = self.n_skills_ + n_roles
+        if X.shape[1] == start:
+            return np.zeros((X.shape[0], n_roles)), np.zeros(X.shape[0], dtype=bool)
+        titles = np.asarray(X[:, start:].todense())
+        return titles[:, :n_roles], titles[:, n_roles] > 0
+
+    def cyber_evidence(self, X: Any) -> np.ndarray:
+        """(n,) specificity-weighted sum of the distinct non-general skills credited."""
+        check_is_fitted(self, "cyber_weights_")
+        skills, _ = self._split(X)
+        present = skills.copy()
+        present.data = (present.data > 0).astype(float)  # listed or described: present
+        return np.asarray(present @ self.cyber_weights_).ravel()
 
     def _parts(self, X: Any) -> dict[str, np.ndarray]:
         skills, text = self._split(X)
@@ -319,11 +435,22 @@ class RoleRanker(BaseEstimator):
         check_is_fitted(self, "calibrator_")
         return self._parts(X)["raw"]
 
-    def predict_proba(self, X: Any) -> np.ndarray:
+    def calibrated_proba(self, X: Any) -> np.ndarray:
+        """The calibration's probabilities alone (no title lift, no domain gate)."""
         check_is_fitted(self, "calibrator_")
         features = self._calibration_features(X)
         n, r, f = features.shape
         return self.calibrator_.predict_proba(features.reshape(-1, f))[:, 1].reshape(n, r)
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        X = sparse.csr_matrix(X)  # once: the three reads below share it
+        proba = self.calibrated_proba(X)
+        titles, it_title = self._titles(X)
+        has_cyber = self.cyber_evidence(X) >= self.min_evidence
+        lift = (it_title | has_cyber)[:, None] * titles
+        proba = proba + (1.0 - proba) * self.title_lift * lift
+        proba[~(it_title | has_cyber)] *= self.gate_scale
+        return proba
 
     def predict(self, X: Any) -> np.ndarray:
         proba = self.predict_proba(X)
@@ -337,7 +464,7 @@ class RoleRanker(BaseEstimator):
 
 
 def build_pipeline(catalog: CatalogSpec, text_weight: float = 0.35, C: float = 1.0) -> Pipeline:
-    """The unfitted model: FeatureUnion(skills, text similarity) -> RoleRanker."""
+    """The unfitted model: FeatureUnion(skills, text similarity, titles) -> RoleRanker."""
     return Pipeline(
         [
             (
@@ -346,6 +473,7 @@ def build_pipeline(catalog: CatalogSpec, text_weight: float = 0.35, C: float = 1
                     [
                         ("skills", SkillProfiler(catalog=catalog)),
                         ("text", RoleTextSimilarity(catalog=catalog)),
+                        ("titles", TitleReader(catalog=catalog)),
                     ]
                 ),
             ),
@@ -591,6 +719,19 @@ class RoleMatch:
         return asdict(self)
 
 
+class RoleRanking(list[RoleMatch]):
+    """A ranked list of RoleMatch with `tied`: every role scored the same (e.g. all 0).
+
+    A tied ranking's order is only catalog order, so callers must not present it as a
+    ranking: say "no confident match" instead.
+    """
+
+    tied: bool = False
+
+
+TIE_SPREAD = 1.0  # scores closer than this (max - min over all roles) count as tied
+
+
 class RoleMatcher(BaseEstimator):
     """The fitted pipeline plus the catalog lookups that explain a ranking.
 
@@ -641,6 +782,7 @@ class RoleMatcher(BaseEstimator):
         features = self.pipeline_.named_steps["features"]
         self.profiler_: SkillProfiler = features.transformer_list[0][1]
         self.text_similarity_: RoleTextSimilarity = features.transformer_list[1][1]
+        self.title_reader_: TitleReader = features.transformer_list[2][1]
         self.ranker_: RoleRanker = self.pipeline_.named_steps["rank"]
         self.roles_ = catalog.roles
         self._index_catalog(catalog)
@@ -684,25 +826,42 @@ class RoleMatcher(BaseEstimator):
         check_is_fitted(self, "pipeline_")
         return self.profiler_.extract(text)
 
-    def _features(self, texts: list[str], mentions: list[list[SkillMention]]) -> Any:
-        skills = self.profiler_.mentions_to_matrix(mentions)
-        text = self.text_similarity_.transform_with_mentions(texts, mentions)
-        return sparse.hstack([skills, sparse.csr_matrix(text)]).tocsr()
+    def _features(
+        self, texts: list[str], mentions: list[list[SkillMention]], layouts: list[Layout]
+    ) -> Any:
+        """The pipeline's features; each text's layout is read once and shared by the steps."""
+        skills = self.profiler_.mentions_to_matrix(mentions, layouts)
+        text = self.text_similarity_.transform_with_mentions([x.text for x in layouts], mentions)
+        titles = self.title_reader_.transform_layouts(texts, layouts)
+        return sparse.hstack([skills, sparse.csr_matrix(text), sparse.csr_matrix(titles)]).tocsr()
+
+    def features(
+        self, texts: Iterable[str], mentions: Sequence[Sequence[SkillMention]] | None = None
+    ) -> Any:
+        """The RoleRanker input for texts (mentions from `extract`, when already known)."""
+        check_is_fitted(self, "pipeline_")
+        texts = _as_texts(texts)
+        layouts = [layout(t) for t in texts]
+        if mentions is None:
+            found = [self.profiler_.extract(x.text) for x in layouts]
+        else:
+            if len(mentions) != len(texts):
+                raise ValueError("mentions must give one list per text")
+            found = [visible_mentions(x, m) for x, m in zip(layouts, mentions, strict=True)]
+        return self._features(texts, found, layouts)
 
     def score_texts(self, texts: Iterable[str]) -> np.ndarray:
         """(n_texts, n_roles) calibrated scores 0-100 (unrounded), columns in catalog order."""
-        check_is_fitted(self, "pipeline_")
-        texts = _as_texts(texts)
-        mentions = [self.profiler_.extract(t) for t in texts]
-        return 100.0 * self.ranker_.predict_proba(self._features(texts, mentions))
+        return 100.0 * self.ranker_.predict_proba(self.features(texts))
 
     def rank(
         self,
         text: str,
         top_k: int | None = 5,
         mentions: Sequence[SkillMention] | None = None,
-    ) -> list[RoleMatch]:
-        """The best `top_k` roles for one text (all roles when top_k is None).
+    ) -> RoleRanking:
+        """The best `top_k` roles for one text (all roles when top_k is None); `.tied` says
+        every role scored the same (see RoleRanking).
 
         `mentions`, when the caller already has `extract(text)`, saves extracting again.
         """
@@ -714,23 +873,32 @@ class RoleMatcher(BaseEstimator):
         texts: Iterable[str],
         top_k: int | None = 5,
         mentions: Sequence[Sequence[SkillMention]] | None = None,
-    ) -> list[list[RoleMatch]]:
+    ) -> list[RoleRanking]:
         """`rank` for many texts; the scoring is one vectorised pass."""
         check_is_fitted(self, "pipeline_")
         texts = _as_texts(texts)
+        layouts = [layout(t) for t in texts]
         if mentions is None:
-            mentions = [self.profiler_.extract(t) for t in texts]
+            doc_mentions_list = [self.profiler_.extract(x.text) for x in layouts]
         elif len(mentions) != len(texts):
             raise ValueError("mentions must give one list per text")
-        doc_mentions_list = [list(m) for m in mentions]
-        scores = 100.0 * self.ranker_.predict_proba(self._features(texts, doc_mentions_list))
+        else:
+            doc_mentions_list = [
+                visible_mentions(x, m) for x, m in zip(layouts, mentions, strict=True)
+            ]
+        features = self._features(texts, doc_mentions_list, layouts)
+        scores = 100.0 * self.ranker_.predict_proba(features)
         k = scores.shape[1] if top_k is None else max(0, min(int(top_k), scores.shape[1]))
         results = []
         for row, doc_mentions in enumerate(doc_mentions_list):
             rounded = np.round(scores[row], 1)
             # Ties broken by the unrounded score, then catalog order: deterministic.
             order = sorted(range(len(rounded)), key=lambda j: (-rounded[j], -scores[row, j], j))
-            results.append([self._explain(j, float(rounded[j]), doc_mentions) for j in order[:k]])
+            ranking = RoleRanking(
+                self._explain(j, float(rounded[j]), doc_mentions) for j in order[:k]
+            )
+            ranking.tied = bool(np.ptp(scores[row]) < TIE_SPREAD)
+            results.append(ranking)
         return results
 
     def _explain(self, j: int, score: float, mentions: list[SkillMention]) -> RoleMatch:

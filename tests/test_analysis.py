@@ -56,6 +56,7 @@ STORED = {
         }
     ],
     "confident": True,
+    "tied": False,
     "threshold": 60.0,
     "role_scores": {"R-1": 72.5, "R-2": 10.0},
     "mentions": [
@@ -164,7 +165,7 @@ def test_todays_stored_shape_loads_and_round_trips_key_for_key():
 
 def test_a_shape_stored_before_conditional_and_open_paths_still_loads():
     older = json.loads(json.dumps(STORED))
-    del older["pathways"]["conditional"], older["pathways"]["open"]
+    del older["pathways"]["conditional"], older["pathways"]["open"], older["tied"]
     for entry in older["pathways"]["eligible"]:
         del entry["conditions"], entry["fits"]
     for fact in older["facts"].values():

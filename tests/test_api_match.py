@@ -120,6 +120,22 @@ def test_no_open_jobs_is_an_empty_list(client, catalog):
     }  # fmt: skip
 
 
+def test_an_all_tied_ranking_is_flagged_and_not_confident(client, catalog):
+    text = "I bake bread and cakes every morning and sell them at the farmers market.\n" * 3
+    body = match(client, text=text).get_json()
+    assert body["tied"] is True and body["confident"] is False
+    assert match(client).get_json()["tied"] is False
+
+
+def test_the_tied_flag_is_documented(client, catalog):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    schema = next(
+        s for n, s in spec["components"]["schemas"].items() if "tied" in s.get("properties", {})
+    )
+    assert "catalog order" in schema["properties"]["tied"]["description"]
+    assert "tied" in schema["required"]
+
+
 def test_answers_change_the_pathways_and_their_reasons(client, catalog):
     rated = match(client, answers={"veteran": True, "disability_rating": 30}).get_json()
     group, thirty = pathway(rated, "disabled-veteran-30")

@@ -203,6 +203,21 @@ def test_fast_classification_agrees_with_the_full_matcher_on_real_postings() -> 
     assert float(np.abs(fast.job_roles_ - exact.job_roles_).mean()) < 1.0
 
 
+def test_fast_classification_reads_the_layout_as_the_full_matcher_does() -> None:
+    body = (
+        SOC.text
+        + "\nTECHNICAL SKILLS\nPython, Java, Jenkins, Docker, Kubernetes, Terraform, Ansible"
+    )
+    thrice = replace(SOC, id="thrice", text="\n".join([body] * 3))
+    postings = [replace(SOC, id="once", text=body), thrice]
+    fast = JobIndex(role_matcher=matcher()).fit(postings)
+    exact = JobIndex(role_matcher=matcher(), exact_roles=True).fit(postings)
+    # A posting pasted three times is the single copy; the skills list weighs as in the full
+    # matcher, so both paths agree closely.
+    assert np.allclose(fast.job_roles_[0], fast.job_roles_[1], atol=0.01)
+    assert np.abs(fast.job_roles_ - exact.job_roles_).max() < 1.0
+
+
 # -- ranking ----------------------------------------------------------------------------------
 
 

@@ -91,7 +91,9 @@ def test_pipeline_chains_real_steps_and_agrees_with_the_matcher(fitted):
     features = pipe.named_steps["features"].transform(texts)
     assert sparse.issparse(features)
     n_skills, n_roles = len(catalog().skills), len(catalog().roles)
-    assert features.shape == (2, n_skills + n_roles)
+    # Skills, text similarity, then the title evidence (one column per role and the
+    # IT-title flag) added for issue 17.
+    assert features.shape == (2, n_skills + n_roles + n_roles + 1)
 
 
 def test_skill_profiler_counts_only_credited_mentions():

@@ -255,6 +255,26 @@ def test_a_short_text_gets_a_little_text_note_and_maybe_no_confident_match(clien
     assert page.find(id="no-confident-match") is not None
 
 
+BAKER = "I bake bread and cakes every morning and sell them at the farmers market.\n" * 3
+
+
+def test_an_all_tied_ranking_says_no_confident_match_and_lists_no_roles(client, listings):
+    page = soup_of(client.get(results_url(submit(client, resume_text=BAKER))))
+    alert = page.find(id="no-confident-match")
+    assert alert is not None and "cannot rank them" in alert.get_text(" ", strip=True)
+    # Catalog order is not shown as a ranking: no role articles, no "closest" role.
+    section = page.find(id="work-roles")
+    assert section.find("article") is None
+    glance = page.find(id="glance-heading").find_parent("div").get_text(" ", strip=True)
+    assert "No confident match" in glance and "closest" not in glance
+
+
+def test_a_ranked_text_lists_its_roles_without_the_tied_message(client, listings):
+    page = soup_of(client.get(results_url(submit(client, resume_text=SOC_RESUME))))
+    assert len(page.find(id="work-roles").find_all("article")) == 5
+    assert "cannot rank them" not in page.get_text(" ", strip=True)
+
+
 def test_errors_are_shown_next_to_their_fields_and_answers_are_kept(client, catalog):
     response = submit(client, graduation="13/2020", veteran="no", disability_rating="35",
                       location="Denver, CO", military_spouse="yes")  # fmt: skip

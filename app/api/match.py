@@ -460,6 +460,13 @@ class MatchResultSchema(Schema):
     document = fields.Nested(DocumentInfoSchema, required=True)
     warnings = fields.List(fields.String(), required=True)
     confident = fields.Boolean(required=True, metadata=_doc("A role scored a good fit."))
+    tied = fields.Boolean(
+        required=True,
+        metadata=_doc(
+            "Every work role scored the same (the text gave no evidence for any): "
+            "work_roles is then in catalog order, not a ranking; show no confident match."
+        ),
+    )
     threshold = fields.Float(required=True, metadata=_doc("The score of a good fit."))
     work_roles = fields.List(fields.Nested(RoleFitSchema), required=True)
     pathways = fields.Nested(PathwayGroupsSchema, required=True)
@@ -516,6 +523,7 @@ def match_document(outcome: MatchOutcome) -> dict[str, Any]:
         "document": asdict(analysis.document),
         "warnings": outcome.warnings,
         "confident": analysis.confident,
+        "tied": analysis.tied,
         "threshold": analysis.threshold,
         "work_roles": [_role(role) for role in analysis.roles],
         "pathways": asdict(analysis.pathways),

@@ -201,6 +201,12 @@ class ResultsView:
         return fact_display(name, value, note)
 
     @property
+    def ranked_roles(self) -> list[Any]:
+        """The work roles to show as a ranking: none when every role tied, since their order
+        is then only catalog order (issue 17: never present it as a ranking)."""
+        return [] if self.analysis.tied else list(self.analysis.roles)
+
+    @property
     def eligible_count(self) -> int:
         """Hiring paths counted as the person's: eligible ones, and open-to-the-public ones
         only when a work role they cover reached the match threshold."""
