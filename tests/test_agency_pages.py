@@ -289,7 +289,8 @@ def test_a_service_refusal_is_shown_by_its_field(client, db, poster):
 
 
 def test_suggestions_name_defensive_cybersecurity_with_its_evidence(client, db, poster):
-    data = complete(role_1="", role_2="", opm_codes="", suggest="1")
+    # A plain SOC title: the duties alone decide, with a wide margin.
+    data = complete(title="SOC Analyst", role_1="", role_2="", opm_codes="", suggest="1")
     response = client.post("/agency/openings/new", data=data)
     assert response.status_code == 200
     page = soup(response)
@@ -302,6 +303,17 @@ def test_suggestions_name_defensive_cybersecurity_with_its_evidence(client, db, 
     assert "Suggested work roles: high confidence" in panel.get_text()
     assert db.scalars(select(AgencyOpening)).first() is None  # nothing saved
     assert typed(page, "duties") == SOC_DUTIES  # input kept
+
+
+def test_an_infosec_title_also_suggests_systems_security_management(client, db, poster):
+    # OPM's (INFOSEC) parenthetical is information security work, which Systems Security
+    # Management covers too: it comes second, so the SOC duties lead with less of a margin.
+    data = complete(role_1="", role_2="", opm_codes="", suggest="1")
+    panel = soup(client.post("/agency/openings/new", data=data)).find(id="coding-help")
+    first, second = panel.find_all("li")[:2]
+    assert "Defensive Cybersecurity" in first.get_text()
+    assert "Systems Security Management" in second.get_text()
+    assert "Suggested work roles: medium confidence" in panel.get_text()
 
 
 def test_use_these_fills_the_role_selects_and_codes(client, db, poster):
