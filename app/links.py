@@ -51,11 +51,16 @@ def mail_base_url(config: Mapping[str, Any]) -> str:
     return str(config.get("PUBLIC_BASE_URL") or config["SERVED_BASE_URL"]).rstrip("/")
 
 
+def _configured_base() -> str:
+    """PUBLIC_BASE_URL without its trailing slash ("" when unset)."""
+    return str(current_app.config.get("PUBLIC_BASE_URL") or "").rstrip("/")
+
+
 def request_base_url() -> str:
     """The base of links given back to the requester: PUBLIC_BASE_URL, else the request's."""
-    configured = str(current_app.config.get("PUBLIC_BASE_URL") or "")
+    configured = _configured_base()
     if configured:
-        return configured.rstrip("/")
+        return configured
     if has_request_context():
         return request.url_root.rstrip("/")
     return mail_base_url(current_app.config)
@@ -63,9 +68,9 @@ def request_base_url() -> str:
 
 def external_url(endpoint: str, **values: Any) -> str:
     """`url_for(endpoint)` as an absolute link given back to the requester."""
-    configured = str(current_app.config.get("PUBLIC_BASE_URL") or "")
+    configured = _configured_base()
     if configured:
         # The path below the application root, so a base with its own prefix stays whole.
         path = url_for(endpoint, **values)[len(request.script_root) :]
-        return configured.rstrip("/") + path
+        return configured + path
     return url_for(endpoint, _external=True, **values)

@@ -343,12 +343,12 @@ class RoleRanker(BaseEstimator):
         self.role_ids_ = np.array([r.id for r in catalog.roles], dtype=object)
         self.n_skills_ = len(catalog.skills)
         general = load_general_skills(Path(self.general_skills_path or DEFAULT_GENERAL_SKILLS))
+        self.specificity_ = skill_specificity(catalog)
         # Cyber evidence: distinct credited skills that are not general domain skills (see
         # the class docstring), scaled by specificity.
-        self.cyber_weights_ = skill_specificity(catalog) * np.array(
+        self.cyber_weights_ = self.specificity_ * np.array(
             [s.id not in general for s in catalog.skills], dtype=float
         )
-        self.specificity_ = skill_specificity(catalog)
         self.role_weights_ = role_skill_matrix(catalog)
         profile = self.role_weights_ * self.specificity_[:, None]
         self.role_profiles_ = profile / np.linalg.norm(profile, axis=0, keepdims=True).clip(1e-12)

@@ -272,11 +272,12 @@ def _relevance(row: FundingOpportunity, terms: list[str]) -> float:
     mentions."""
     title = row.title.lower()
     other = f"{row.number or ''} {row.agency or ''}".lower()
-    listings = set(row.assistance_listings or [])
+    # An exact entry: only a whole listing number can equal one (see `_term_condition`).
+    listings = row.assistance_listings or ()
     body = (row.description or "").lower()
     score = 0.0
     for term in terms:
-        in_other = term in other or (_is_listing_number(term) and term in listings)
+        in_other = term in other or term in listings
         score += 3.0 * (term in title) + 2.0 * in_other + min(body.count(term), 5) * 0.5
     return score
 
